@@ -1,0 +1,1 @@
+"""Everything written out: input templates, sample workbooks, plans, eligibility reviews."""

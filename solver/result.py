@@ -1,0 +1,128 @@
+"""What a solve returns: the plan, per-level figures, and an explanation when there is none.
+
+Nothing here is ``None`` where a number is expected: a level with no solution
+reports its status, an objective and bound of 0, and a gap of 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+
+class SolveStatus(str, Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"  # stopped (time limit) before any plan was found
+    MODEL_INVALID = "model_invalid"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One row of the ``assignments`` sheet.
+
+    A new move has the rule that justifies it (T1, T2, G1, G2, G3, G4, G6, or C2
+    when it only balances headcount) and an earliest return date (S1). A return
+    home at the end of a stint has rule S2 and no return date.
+    """
+
+    staff_id: str
+    from_school_id: str
+    to_school_id: str
+    rule: str
+    group_id: str | None
+    earliest_return_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """S2: a person whose stint has ended stays on at the host school this year."""
+
+    staff_id: str
+    school_id: str
+    home_school_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """G5: a central-school teacher who also teaches ``subject`` at a small school."""
+
+    staff_id: str
+    home_school_id: str
+    school_id: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationOutcome:
+    """One row of the ``obligations`` sheet: an obligation instance and part."""
+
+    rule: str
+    group_id: str | None
+    school_id: str | None
+    part: str
+    required: int
+    achieved: int
+    soft: bool
+
+    @property
+    def met(self) -> bool:
+        return self.achieved >= self.required
+
+
+@dataclass(frozen=True, slots=True)
+class Unmoved:
+    """A due person who stays, and why (``unmoved_due`` sheet)."""
+
+    staff_id: str
+    school_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LevelResult:
+    """One level of the objective (or the single weighted one)."""
+
+    name: str
+    status: SolveStatus
+    objective: float
+    best_bound: float
+    gap: float
+    wall_time_s: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The summer's plan, or the reasons there is none (``explanation``)."""
+
+    status: SolveStatus
+    moves: tuple[Move, ...]
+    extensions: tuple[Extension, ...]
+    walks: tuple[Walk, ...]
+    obligations: tuple[ObligationOutcome, ...]
+    unmoved: tuple[Unmoved, ...]
+    levels: tuple[LevelResult, ...]
+    wall_time_s: float
+    explanation: tuple[str, ...] = ()
+
+    @property
+    def objective(self) -> float:
+        return sum(level.objective for level in self.levels[:1])
+
+    @property
+    def best_bound(self) -> float:
+        return sum(level.best_bound for level in self.levels[:1])
+
+    @property
+    def gap(self) -> float:
+        """The largest gap of any level: 0 only when every level is proven optimal."""
+        return max((level.gap for level in self.levels), default=1.0)
