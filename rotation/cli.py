@@ -1,0 +1,223 @@
+"""The ``rotation`` command: thin wrappers that parse, call and print.
+
+Exit codes: 0 success, 2 bad input (workbook, parameters, pins, output path),
+3 no plan exists under the rules (infeasible), 4 no plan found in the time limit.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from rotation import __version__
+from rotation.codes import Status
+from rotation.eligibility import Eligibility, assess_roster
+from rotation.loader import LoadedWorkbook, WorkbookError, load_pins, load_workbook
+from rotation.messages import Messages, messages_for
+from rotation.parameters import ParameterError, Parameters, resolve_parameters
+
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN = 4
+
+LANG = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of output."
+)
+FORCE = click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+EFFECTIVE_DATE = click.option(
+    "--effective-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date the rotation takes effect (default: the next 1 September).",
+)
+SET = click.option("--set", "flags", multiple=True, metavar="KEY=VALUE", help="Override a parameter.")
+SCENARIO = click.option(
+    "--scenario", type=click.Path(dir_okay=False, path_type=Path), default=None, help="TOML scenario file."
+)
+INCLUDE_SENSITIVE = click.option(
+    "--include-sensitive", is_flag=True, help="Show E4/E5 (maternity, medical) reasons instead of E*."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rotation")
+def main() -> None:
+    """Plan the yearly teacher and principal rotation (交流轮岗) of a district."""
+
+
+def fail(lines: Sequence[str], code: int = EXIT_BAD_INPUT) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def bad_input_exits() -> Iterator[None]:
+    """Turn every refusal of the input into its sentences on stderr and exit code 2, never a traceback."""
+    from reports.xlsx import OutputError
+
+    try:
+        yield
+    except WorkbookError as error:
+        fail([str(problem) for problem in error.problems])
+    except ParameterError as error:
+        fail(error.problems)
+    except OutputError as error:
+        fail([str(error)])
+
+
+def load(
+    path: Path, scenario: Path | None, flags: Sequence[str], effective_date: datetime | None
+) -> LoadedWorkbook:
+    day = effective_date.date() if effective_date is not None else None
+
+    def resolve(sheet_values: Mapping[str, object]) -> Parameters:
+        return resolve_parameters(sheet_values, scenario, flags, day)
+
+    # Scenario and flag mistakes are reported before the workbook is even read.
+    resolve({})
+    return load_workbook(path, resolve)
+
+
+def run_facts(loaded: LoadedWorkbook, status: str, wall_time_s: float) -> list[tuple[str, object]]:
+    return [
+        ("effective_date", loaded.params.effective_date),
+        ("status", status),
+        ("input_file", loaded.path.name),
+        ("input_sha256", loaded.sha256),
+        ("version", __version__),
+        ("wall_time_s", round(wall_time_s, 3)),
+    ]
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@LANG
+@FORCE
+def template(out: Path, lang: str, force: bool) -> None:
+    """Write a blank input workbook with the contract's sheets, headers and dropdowns."""
+    from reports.input_workbook import write_template
+
+    with bad_input_exits():
+        write_template(out, lang, force=force)
+    click.echo(messages_for(lang).template_written(out))
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--size", type=click.Choice(["tiny", "district", "city"]), default="district", show_default=True)
+@click.option("--seed", type=int, required=True, help="Same seed, same workbook.")
+@EFFECTIVE_DATE
+@LANG
+@FORCE
+def sample(out: Path, size: str, seed: int, effective_date: datetime | None, lang: str, force: bool) -> None:
+    """Generate a realistic sample district workbook, deterministic by seed."""
+    from rotation.sample import write_sample
+
+    day = effective_date.date() if effective_date else Parameters().effective_date
+    with bad_input_exits():
+        write_sample(out, size, seed, day, lang=lang, force=force)  # type: ignore[arg-type]
+    click.echo(messages_for(lang).sample_written(out, size, seed))
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@EFFECTIVE_DATE
+@SET
+@SCENARIO
+@click.option(
+    "--export",
+    "export",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the eligibility and run sheets to this workbook.",
+)
+@LANG
+@INCLUDE_SENSITIVE
+@FORCE
+def check(
+    workbook: Path,
+    effective_date: datetime | None,
+    flags: tuple[str, ...],
+    scenario: Path | None,
+    export: Path | None,
+    lang: str,
+    include_sensitive: bool,
+    force: bool,
+) -> None:
+    """Validate a staff workbook and say who is due, exempt, locked or returning."""
+    started = time.perf_counter()
+    text = messages_for(lang)
+    with bad_input_exits():
+        loaded = load(workbook, scenario, flags, effective_date)
+        eligibility = assess_roster(loaded.roster, loaded.params)
+        if export is not None:
+            from reports.plan_workbook import write_eligibility_workbook
+
+            write_eligibility_workbook(
+                export,
+                loaded.roster,
+                eligibility,
+                loaded.params,
+                run_facts(loaded, "checked", time.perf_counter() - started),
+                loaded.warnings,
+                lang,
+                include_sensitive,
+                force=force,
+                protect=[workbook],
+            )
+    print_warnings(loaded.warnings, text)
+    print_eligibility_summary(loaded, eligibility, text, include_sensitive)
+    if export is not None:
+        click.echo(text.written(export))
+    click.echo(text.elapsed(time.perf_counter() - started))
+
+
+def print_warnings(warnings: Sequence[str], text: Messages) -> None:
+    for warning in warnings:
+        click.echo(text.warning(warning), err=True)
+
+
+def print_eligibility_summary(
+    loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility], text: Messages, include_sensitive: bool
+) -> None:
+    roster = loaded.roster
+    click.echo(text.loaded(len(roster.schools), len(roster.groups), len(roster.staff), loaded.params))
+    by_status = Counter(e.status for e in eligibility.values())
+    for status in Status:
+        click.echo(f"  {text.status(status):<10} {by_status.get(status, 0):>7}")
+    reasons: Counter[str] = Counter()
+    for entry in eligibility.values():
+        for reason in entry.reasons:
+            reasons["E*" if reason in ("E4", "E5") and not include_sensitive else reason] += 1
+    click.echo(text.reasons_heading)
+    for reason, count in sorted(reasons.items()):
+        click.echo(f"  {reason:<4} {count:>7}")
+    due_by_school = Counter(
+        roster.staff_by_id[staff_id].school_id for staff_id, e in eligibility.items() if e.is_due
+    )
+    click.echo(text.most_due_heading)
+    for school_id, count in sorted(due_by_school.items(), key=lambda item: (-item[1], item[0]))[:10]:
+        school = roster.schools[school_id]
+        headcount = len(roster.staff_by_school[school_id])
+        click.echo(f"  {school_id:<10} {school.name:<16} {count:>4} / {headcount:<4} {count / headcount:>5.0%}")
+
+
+def live_line() -> Callable[[str], None] | None:
+    """A progress printer that rewrites one stderr line, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(line: str) -> None:
+        sys.stderr.write("\r\x1b[2K" + line)
+        sys.stderr.flush()
+
+    return show
