@@ -28,10 +28,10 @@ class Coded(str, Enum):
         return member
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.value
+        return self.zh if lang == "zh" else str(self.value)
 
     @classmethod
     def parse(cls, text: str) -> Self | None:

@@ -28,13 +28,35 @@ def reached(start: date, years: int, at: date) -> bool:
 
 
 def strictly_over(birth: date, years: int, at: date) -> bool:
-    """"Over N years of age" (超过N周岁): the N-th birthday lies strictly before ``at``."""
+    """Whether someone born on ``birth`` is "over N years of age" (超过N周岁) on ``at``.
+
+    The N-th birthday must lie strictly before ``at``: on the birthday itself the person is N, not over N.
+    """
     return anniversary(birth, birth.year + years) < at
 
 
 def add_years(start: date, years: int) -> date:
     """The ``years``-th anniversary of ``start`` (earliest return dates)."""
     return anniversary(start, start.year + years)
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` moved by whole calendar months; a day the target month lacks falls on its last day.
+
+    Twelve months are a year, consistently with ``anniversary``: 29 February plus 12 months is 28 February.
+    """
+    year, month_index = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month_index + 1)[1])
+    return date(year, month_index + 1, day)
+
+
+def whole_months(start: date, at: date) -> int:
+    """Calendar months completed on ``at`` since ``start`` (the monthly anniversary counts on its day)."""
+    months = (at.year - start.year) * 12 + at.month - start.month
+    if add_months(start, months) > at:
+        months -= 1
+    return months
 
 
 def default_effective_date(today: date) -> date:

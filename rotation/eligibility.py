@@ -8,12 +8,12 @@ that applies. All ages, tenures and stints are whole years at
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rotation.codes import Area, Gender, Override, Post, Status
-from rotation.dates import anniversary, reached, strictly_over, whole_years
+from rotation.dates import add_months, anniversary, reached, strictly_over, whole_months, whole_years
 from rotation.domain import HistoryEntry, Roster, School, StaffMember
 from rotation.parameters import Parameters
 
@@ -134,13 +134,21 @@ def rural_years(member: StaffMember) -> float:
     return _summed_years([e for e in member.history if e.area is Area.RURAL])
 
 
-def _summed_years(entries: list[HistoryEntry]) -> int:
-    """Whole years of the stints laid end to end from the first one's start (ends exclusive)."""
-    if not entries:
-        return 0
-    first = min(entry.start_date for entry in entries)
-    days = sum(max((entry.end_date - entry.start_date).days, 0) for entry in entries)
-    return whole_years(first, first + timedelta(days=days))
+def _summed_years(entries: Sequence[HistoryEntry]) -> int:
+    """Whole years of the stints added up (ends exclusive).
+
+    Each stint counts its whole calendar months exactly, so that month-aligned
+    stints (history dates are often year-months) add up to exact years whatever
+    leap days lie between them. The leftover days of all stints are pooled at 31
+    a month, so one stint alone is never rounded up.
+    """
+    months = 0
+    leftover_days = 0
+    for entry in entries:
+        whole = max(whole_months(entry.start_date, entry.end_date), 0)
+        months += whole
+        leftover_days += max((entry.end_date - add_months(entry.start_date, whole)).days, 0)
+    return (months + leftover_days // 31) // 12
 
 
 def e7_bureau_exempt(member: StaffMember, params: Parameters) -> bool:

@@ -64,7 +64,7 @@ class Parameters:
     # Hard/soft switches and the objective's form.
     soft: frozenset[str] = frozenset()
     hard: frozenset[str] = frozenset()
-    objective: ObjectiveMode = "lexicographic"
+    objective_mode: ObjectiveMode = "lexicographic"
 
     def is_soft(self, rule_id: str) -> bool:
         """Whether ``rule_id`` is a penalty rather than a constraint in this run."""

@@ -1,0 +1,261 @@
+"""The output workbooks of workbook-format.md: the plan (seven sheets) and the eligibility review.
+
+Each sheet builder turns domain objects into rows in the contract's column order;
+reports.xlsx writes them. Codes (status, post, band, honor) are written in the
+output language; rule IDs are never translated.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+from reports.labels import check_language, code_text, headers, rules_text, yes_no
+from reports.xlsx import Cell, SheetData, write_workbook
+from rotation.codes import Coded, Status
+from rotation.domain import Roster, StaffMember
+from rotation.eligibility import Eligibility
+from rotation.parameters import Parameters, format_value
+from rotation.schema import (
+    OUT_ASSIGNMENTS,
+    OUT_ELIGIBILITY,
+    OUT_OBLIGATIONS,
+    OUT_RUN,
+    OUT_SCHOOLS,
+    OUT_UNMOVED_DUE,
+    OUT_WALKING,
+    Sheet,
+)
+from solver.result import Move, Plan
+
+# E4 and E5 (maternity, medical) are shown only with --include-sensitive; otherwise
+# the row says exempt with this reason, which hides which of the two applies.
+MASKED_REASON = "E*"
+REQUIRED_RUN_KEYS: tuple[str, ...] = (
+    "effective_date",
+    "status",
+    "objective",
+    "best_bound",
+    "gap",
+    "wall_time_s",
+    "input_sha256",
+    "version",
+)
+# A check solves nothing: its run sheet reports a zero objective, bound and gap.
+CHECK_FACTS: tuple[tuple[str, object], ...] = (("objective", 0), ("best_bound", 0), ("gap", 0))
+
+Facts = Sequence[tuple[str, object]]
+
+
+def _sheet(spec: Sheet, lang: str, rows: Sequence[Sequence[Cell]]) -> SheetData:
+    check_language(lang)
+    return SheetData(spec.label(lang), headers(spec, lang), rows)
+
+
+def eligibility_sheet(
+    roster: Roster, eligibility: Mapping[str, Eligibility], lang: str = "zh", include_sensitive: bool = False
+) -> SheetData:
+    """``eligibility``: one row per staff member in roster order; E4/E5 rows masked unless asked."""
+    rows = [_eligibility_row(m, eligibility[m.staff_id], lang, include_sensitive) for m in roster.staff]
+    return _sheet(OUT_ELIGIBILITY, lang, rows)
+
+
+def _eligibility_row(
+    member: StaffMember, standing: Eligibility, lang: str, include_sensitive: bool
+) -> tuple[Cell, ...]:
+    status, reasons = standing.status, rules_text(standing.reasons)
+    if standing.is_sensitive and not include_sensitive:
+        status, reasons = Status.EXEMPT, MASKED_REASON
+    return (
+        member.staff_id,
+        member.name,
+        member.school_id,
+        status.label(lang),
+        reasons,
+        standing.tenure_years,
+        standing.age,
+    )
+
+
+def run_sheet(facts: Facts, params: Parameters, warnings: Sequence[str], lang: str = "zh") -> SheetData:
+    """``run``: each fact, then every parameter by name, then one ``warning`` row per warning.
+
+    A fact may state a parameter (effective_date, typically) only with the parameter's
+    value, which then has one row. Raises ValueError on a contradiction or when a key
+    the contract requires is missing.
+    """
+    given = dict(facts)
+    rows: list[tuple[Cell, Cell]] = [(key, _fact_cell(value, lang)) for key, value in facts]
+    for name, text in params.items():
+        if name not in given:
+            rows.append((name, _parameter_cell(getattr(params, name), text)))
+        elif format_value(given[name]) != text:
+            raise ValueError(f"run fact {name}={given[name]!r} contradicts the parameter {name}={text}")
+    rows.extend(("warning", warning) for warning in warnings)
+    keys = {key for key, _ in rows}
+    missing = [key for key in REQUIRED_RUN_KEYS if key not in keys]
+    if missing:
+        raise ValueError(f"the run sheet needs the facts {', '.join(missing)}")
+    return _sheet(OUT_RUN, lang, rows)
+
+
+def _fact_cell(value: object, lang: str) -> Cell:
+    if isinstance(value, Coded):
+        return value.label(lang)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if value is None or isinstance(value, str | int | float | date):
+        return value
+    return format_value(value)
+
+
+def _parameter_cell(value: object, text: str) -> Cell:
+    # Numbers and dates stay numbers and dates, so that what-if runs can be compared in Excel.
+    if isinstance(value, int | float | date) and not isinstance(value, bool):
+        return value
+    return text
+
+
+def write_eligibility_workbook(
+    path: Path,
+    roster: Roster,
+    eligibility: Mapping[str, Eligibility],
+    params: Parameters,
+    facts: Facts,
+    warnings: Sequence[str],
+    lang: str = "zh",
+    include_sensitive: bool = False,
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+) -> None:
+    """The ``rotation check --export`` workbook: the eligibility and run sheets only."""
+    given = {key for key, _ in facts}
+    check_facts = [*facts, *((key, value) for key, value in CHECK_FACTS if key not in given)]
+    sheets = [
+        eligibility_sheet(roster, eligibility, lang, include_sensitive),
+        run_sheet(check_facts, params, warnings, lang),
+    ]
+    write_workbook(path, sheets, force=force, protect=protect)
+
+
+def plan_sheets(
+    roster: Roster,
+    params: Parameters,
+    eligibility: Mapping[str, Eligibility],
+    plan: Plan,
+    facts: Facts,
+    warnings: Sequence[str],
+    lang: str = "zh",
+    include_sensitive: bool = False,
+) -> list[SheetData]:
+    """The seven sheets of the plan workbook, in contract order."""
+    return [
+        assignments_sheet(roster, params, plan, lang),
+        eligibility_sheet(roster, eligibility, lang, include_sensitive),
+        obligations_sheet(plan, lang),
+        unmoved_due_sheet(roster, plan, lang),
+        schools_sheet(roster, plan, lang),
+        walking_sheet(roster, plan, lang),
+        run_sheet(facts, params, warnings, lang),
+    ]
+
+
+def write_plan_workbook(
+    path: Path,
+    roster: Roster,
+    params: Parameters,
+    eligibility: Mapping[str, Eligibility],
+    plan: Plan,
+    facts: Facts,
+    warnings: Sequence[str],
+    lang: str = "zh",
+    include_sensitive: bool = False,
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+) -> None:
+    """The ``rotation solve`` workbook: every sheet of the contract."""
+    sheets = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, include_sensitive)
+    write_workbook(path, sheets, force=force, protect=protect)
+
+
+def assignments_sheet(roster: Roster, params: Parameters, plan: Plan, lang: str = "zh") -> SheetData:
+    """``assignments``: one row per move, S2 returns included (they carry no return date)."""
+    rows = [_assignment_row(roster.staff_by_id[move.staff_id], move, params, lang) for move in plan.moves]
+    return _sheet(OUT_ASSIGNMENTS, lang, rows)
+
+
+def _assignment_row(member: StaffMember, move: Move, params: Parameters, lang: str) -> tuple[Cell, ...]:
+    return (
+        move.staff_id,
+        member.name,
+        move.from_school_id,
+        move.to_school_id,
+        member.post.label(lang),
+        member.subject,
+        code_text(member.band, lang),
+        member.honor.label(lang),
+        move.rule,
+        move.group_id,
+        params.effective_date,
+        move.earliest_return_date,
+    )
+
+
+def obligations_sheet(plan: Plan, lang: str = "zh") -> SheetData:
+    """``obligations``: one row per obligation instance and part; parts are identifiers, not translated."""
+    rows = [
+        (o.rule, o.group_id, o.school_id, o.part or None, o.required, o.achieved, yes_no(o.met, lang))
+        for o in plan.obligations
+    ]
+    return _sheet(OUT_OBLIGATIONS, lang, rows)
+
+
+def unmoved_due_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
+    rows = [(u.staff_id, roster.staff_by_id[u.staff_id].name, u.school_id, u.reason) for u in plan.unmoved]
+    return _sheet(OUT_UNMOVED_DUE, lang, rows)
+
+
+def schools_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
+    """``schools``: headcount and key teachers before and after, per school in roster order.
+
+    ``out`` and ``in`` count every row of ``assignments``: new moves and S2 returns.
+    Extensions, locked stints and walking teachers change nobody's school.
+    """
+    key_teachers = {member.staff_id for member in roster.staff if member.is_key_teacher}
+    key_moves = [move for move in plan.moves if move.staff_id in key_teachers]
+    moved_out, moved_in = _flows(plan.moves)
+    key_out, key_in = _flows(key_moves)
+    rows = []
+    for school_id, staff in roster.staff_by_school.items():
+        before = len(staff)
+        key_before = sum(1 for member in staff if member.is_key_teacher)
+        rows.append(
+            (
+                school_id,
+                before,
+                moved_out[school_id],
+                moved_in[school_id],
+                before - moved_out[school_id] + moved_in[school_id],
+                key_before,
+                key_before - key_out[school_id] + key_in[school_id],
+            )
+        )
+    return _sheet(OUT_SCHOOLS, lang, rows)
+
+
+def _flows(moves: Sequence[Move]) -> tuple[Counter[str], Counter[str]]:
+    """Moves out of and into each school."""
+    return Counter(m.from_school_id for m in moves), Counter(m.to_school_id for m in moves)
+
+
+def walking_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
+    rows = [
+        (w.staff_id, roster.staff_by_id[w.staff_id].name, w.home_school_id, w.school_id, w.subject)
+        for w in plan.walks
+    ]
+    return _sheet(OUT_WALKING, lang, rows)
