@@ -1,0 +1,330 @@
+"""The sample districts (rotation/sample.py): realistic, reproducible, and feasible by construction.
+
+Feasible by construction means: the people already on exchange, counted as stock
+(home school → the school they work at), meet every group obligation under the
+default parameters, so that extending every ended stint and moving nobody else
+is a plan. ``extend_everyone_problems`` checks that straight from the roster.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook as open_xlsx
+
+from reports.input_workbook import write_input_workbook
+from reports.xlsx import OutputExistsError
+from rotation.codes import (
+    ACADEMIC_SUBJECTS,
+    G2_PRIMARY_CORE_SUBJECTS,
+    PRIMARY_BANDS,
+    Area,
+    Band,
+    GroupKind,
+    Post,
+    Status,
+)
+from rotation.domain import Pin, PinKind, Roster, StaffMember
+from rotation.eligibility import assess_roster
+from rotation.parameters import Parameters
+from rotation.sample import generate, write_sample
+
+EFFECTIVE = date(2027, 9, 1)
+PARAMS = Parameters(effective_date=EFFECTIVE)
+Stock = dict[tuple[str, str], list[StaffMember]]
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Roster:
+    return generate("tiny", 7, EFFECTIVE)
+
+
+@pytest.fixture(scope="module")
+def district() -> Roster:
+    return generate("district", 2026, EFFECTIVE)
+
+
+@pytest.fixture(params=["tiny", "district"])
+def roster(request: pytest.FixtureRequest, tiny: Roster, district: Roster) -> Roster:
+    return tiny if request.param == "tiny" else district
+
+
+# --- The plan "extend everyone, move nobody", checked from the roster --------------------------------
+
+
+def current_stock(roster: Roster) -> Stock:
+    """(home school, school worked at) → the people on exchange: the stock when nobody moves."""
+    stock: Stock = defaultdict(list)
+    for member in roster.staff:
+        if member.on_exchange:
+            stock[(member.home_school_id, member.school_id)].append(member)
+    return stock
+
+
+def extend_everyone_problems(roster: Roster, params: Parameters) -> list[str]:
+    """Every obligation G1-G4 and G6 that the current stock misses, one sentence each; [] when none."""
+    stock = current_stock(roster)
+    return [
+        *tight_group_problems(roster, params, stock),
+        *alliance_problems(roster, params, stock),
+        *hs_pair_problems(roster, params, stock),
+    ]
+
+
+def tight_group_problems(roster: Roster, params: Parameters, stock: Stock) -> list[str]:
+    problems: list[str] = []
+    for group in roster.groups.values():
+        if group.kind is not GroupKind.TIGHT:
+            continue
+        assert group.lead is not None
+        for member_id in group.members:
+            sent = stock[(group.lead, member_id)]
+            where = f"{group.group_id} {group.lead}->{member_id}"
+            # One valid split into separate contingents: key teachers in teaching posts for G2,
+            # everyone else eligible (vice principals, middle managers, other key teachers) for G1.
+            g2 = [m for m in sent if m.post is Post.TEACHER and m.is_key_teacher]
+            g1 = [m for m in sent if m not in g2 and (m.post is not Post.TEACHER or m.is_key_teacher)]
+            if len(g1) < params.tight_mgmt_team_min:
+                problems.append(f"G1 {where}: team of {len(g1)}")
+            problems += g2_problems(where, roster.schools[member_id].bands, g2, params)
+            back = Counter(post_class_band(m) for m in stock[(member_id, group.lead)])
+            if back != Counter(post_class_band(m) for m in sent):
+                problems.append(f"G3 {where}: sends {sorted(back.items())}")
+    return problems
+
+
+def g2_problems(where: str, bands: frozenset[Band], keys: list[StaffMember], params: Parameters) -> list[str]:
+    by_band = Counter(m.band for m in keys)
+    needs = {band: params.tight_key_primary_band_min for band in PRIMARY_BANDS if band in bands}
+    if Band.JUNIOR in bands:
+        needs[Band.JUNIOR] = params.tight_key_junior_min
+    problems = [f"G2 {where}: {by_band[b]} key teachers of {b}" for b, n in needs.items() if by_band[b] < n]
+    primary_subjects = {m.subject for m in keys if m.band in PRIMARY_BANDS}
+    if any(band in bands for band in PRIMARY_BANDS):
+        missing = [s for s in G2_PRIMARY_CORE_SUBJECTS if s not in primary_subjects]
+        problems += [f"G2 {where}: no primary key teacher of {s}" for s in missing]
+    return problems
+
+
+def post_class_band(member: StaffMember) -> tuple[str, Band | None]:
+    post_class = "leader" if member.post.is_leader else member.post.value
+    return post_class, member.band
+
+
+def alliance_problems(roster: Roster, params: Parameters, stock: Stock) -> list[str]:
+    problems: list[str] = []
+    for group in roster.groups.values():
+        if group.kind is GroupKind.ALLIANCE:
+            urban = [s for s in group.school_ids if roster.schools[s].area is Area.URBAN]
+            others = [s for s in group.school_ids if roster.schools[s].area is not Area.URBAN]
+            sent = sum(len(stock[(u, o)]) for u in urban for o in others)
+            if not params.alliance_min <= sent <= params.alliance_max:
+                problems.append(f"G4 {group.group_id}: {sent} people at town and rural schools")
+    return problems
+
+
+def hs_pair_problems(roster: Roster, params: Parameters, stock: Stock) -> list[str]:
+    problems: list[str] = []
+    for group in roster.groups.values():
+        if group.kind is not GroupKind.HS_PAIR:
+            continue
+        first, second = group.school_ids
+        for sender, receiver in ((first, second), (second, first)):
+            senior3 = Counter(
+                m.subject for m in stock[(sender, receiver)] if m.band is Band.SENIOR and m.senior3
+            )
+            for subject in ACADEMIC_SUBJECTS:
+                if senior3[subject] < params.hs_pair_per_subject_min:
+                    problems.append(f"G6 {group.group_id} {sender}->{receiver}: {subject}")
+    return problems
+
+
+def test_the_current_exchanges_meet_every_obligation(roster: Roster) -> None:
+    assert extend_everyone_problems(roster, PARAMS) == []
+
+
+def test_the_check_sees_a_key_teacher_sent_home(tiny: Roster) -> None:
+    # Without one of the lead's key teachers, the member is short of G2 and the lead owes it under G3.
+    tight = next(g for g in tiny.groups.values() if g.kind is GroupKind.TIGHT)
+    sent = next(
+        m
+        for m in tiny.staff
+        if m.home_school_id == tight.lead and m.on_exchange and m.is_key_teacher and m.post is Post.TEACHER
+    )
+    without = Roster(tiny.schools, tiny.groups, tuple(m for m in tiny.staff if m is not sent))
+    rules = {problem.split()[0] for problem in extend_everyone_problems(without, PARAMS)}
+    assert rules == {"G2", "G3"}
+
+
+def test_every_small_school_can_have_its_missing_subjects_walked_in(roster: Roster) -> None:
+    """G5: per subject, the central school's teachers can cover the small schools that lack it."""
+    for group in roster.groups.values():
+        if group.kind is not GroupKind.RURAL:
+            continue
+        assert group.lead is not None
+        central = roster.staff_by_school[group.lead]
+        lacking: Counter[str] = Counter()
+        for school_id in group.members:
+            school = roster.schools[school_id]
+            assert school.small_school
+            required = {m.subject for m in central if m.band in school.bands and m.subject}
+            own = {m.subject for m in roster.staff_by_school[school_id]}
+            lacking.update(required - own)
+        assert lacking, f"{group.group_id}: small schools that lack nothing need no walking teachers"
+        walkers = Counter(m.subject for m in central if m.home_school_id == group.lead)
+        for subject, schools in lacking.items():
+            assert schools <= PARAMS.walk_max_schools * walkers[subject], f"{group.group_id} {subject}"
+
+
+def test_people_on_exchange_are_placed_where_the_rules_allow(roster: Roster) -> None:
+    """Home and host share a group, the host teaches the person's band, and stints are as S1 says."""
+    statuses = assess_roster(roster, PARAMS)
+    for member in roster.staff:
+        if not member.on_exchange:
+            continue
+        host = roster.schools[member.school_id]
+        shared = set(roster.groups_by_school[member.home_school_id]) & set(
+            roster.groups_by_school[host.school_id]
+        )
+        assert shared, member.staff_id
+        assert member.band in host.bands, member.staff_id
+        assert member.exchange_start_date is not None
+        assert 1 <= EFFECTIVE.year - member.exchange_start_date.year <= 3
+        assert statuses[member.staff_id].status in (Status.LOCKED, Status.RETURNING)
+
+
+def test_some_on_exchange_are_locked_and_some_returning(roster: Roster) -> None:
+    statuses = Counter(e.status for e in assess_roster(roster, PARAMS).values())
+    assert statuses[Status.LOCKED] > 0
+    assert statuses[Status.RETURNING] > 0
+
+
+def test_about_forty_percent_of_the_rest_are_due(roster: Roster) -> None:
+    statuses = assess_roster(roster, PARAMS)
+    settled = [m for m in roster.staff if not m.on_exchange]
+    due = sum(statuses[m.staff_id].status is Status.DUE for m in settled)
+    assert 0.35 <= due / len(settled) <= 0.45
+
+
+def test_every_exemption_occurs(roster: Roster) -> None:
+    reasons = Counter(code for e in assess_roster(roster, PARAMS).values() for code in e.reasons)
+    assert [code for code in (f"E{i}" for i in range(1, 8)) if reasons[code] == 0] == []
+
+
+def test_every_group_kind_and_some_ungrouped_schools(district: Roster) -> None:
+    kinds = Counter(group.kind for group in district.groups.values())
+    assert set(kinds) == set(GroupKind)
+    assert any(not groups for groups in district.groups_by_school.values())
+    assert 130 <= len(district.schools) <= 170
+    assert 5_000 <= len(district.staff) <= 7_500
+    assert 0.15 <= sum(m.is_key_teacher for m in district.staff) / len(district.staff) <= 0.2
+
+
+def test_school_limits_hold_today(roster: Roster) -> None:
+    """C1 minimums at or below today's counts; staff quotas a little above today's headcount (C2)."""
+    assert roster.subject_minimums
+    for minimum in roster.subject_minimums:
+        today = sum(
+            m.subject == minimum.subject and minimum.band in (None, m.band)
+            for m in roster.staff_by_school[minimum.school_id]
+        )
+        assert 1 <= minimum.min_teachers <= today
+    for school_id, school in roster.schools.items():
+        assert school.staff_quota is not None
+        assert school.staff_quota > len(roster.staff_by_school[school_id])
+
+
+def test_preferences_name_other_schools_of_the_persons_groups(roster: Roster) -> None:
+    wishes = [m for m in roster.staff if m.preferences]
+    assert wishes
+    for member in wishes:
+        reachable = {s for g in roster.groups_by_school[member.school_id] for s in g.school_ids}
+        assert set(member.preferences) <= reachable - {member.school_id}
+
+
+def test_the_same_seed_gives_the_same_roster_and_another_seed_another() -> None:
+    assert generate("tiny", 7, EFFECTIVE) == generate("tiny", 7, EFFECTIVE)
+    assert generate("tiny", 8, EFFECTIVE).staff != generate("tiny", 7, EFFECTIVE).staff
+
+
+def test_an_unknown_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="huge"):
+        generate("huge", 1, EFFECTIVE)  # type: ignore[arg-type]
+
+
+# --- Independent checks and the workbook round trip ----------------------------------------------------
+
+
+def test_the_independent_plan_checker_accepts_extending_everyone(roster: Roster) -> None:
+    checker = pytest.importorskip("plan_checker")
+    walks = []
+    for group in roster.groups.values():
+        if group.kind is not GroupKind.RURAL or group.lead is None:
+            continue
+        walkers = [m for m in roster.staff_by_school[group.lead] if m.home_school_id == group.lead]
+        load: Counter[str] = Counter()
+        for school_id in group.members:
+            bands = roster.schools[school_id].bands
+            required = {
+                m.subject for m in roster.staff_by_school[group.lead] if m.band in bands and m.subject
+            }
+            own = {m.subject for m in roster.staff_by_school[school_id]}
+            for subject in sorted(required - own):
+                walker = next(
+                    m for m in walkers if m.subject == subject and load[m.staff_id] < PARAMS.walk_max_schools
+                )
+                load[walker.staff_id] += 1
+                walks.append(checker.WalkRow(walker.staff_id, group.lead, school_id, subject))
+    assert checker.check_plan(roster, PARAMS, [], walks) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_input_workbook_reads_back_to_the_same_roster(tmp_path: Path, tiny: Roster, lang: str) -> None:
+    loader = pytest.importorskip("rotation.loader")
+    teacher = next(m for m in tiny.staff if not m.on_exchange and m.preferences)
+    pinned = replace(tiny, pins=(Pin(teacher.staff_id, teacher.preferences[0], PinKind.MUST),))
+    parameters = {"effective_date": EFFECTIVE, "soft": frozenset({"G4", "G6"}), "max_outflow_ratio": 0.25}
+    path = tmp_path / "tiny.xlsx"
+    write_input_workbook(path, pinned, lang, parameters=parameters)
+    loaded = loader.load_workbook(path)
+    assert loaded.roster.schools == tiny.schools
+    assert loaded.roster.groups == tiny.groups
+    assert loaded.roster.staff == tiny.staff
+    assert loaded.roster.subject_minimums == tiny.subject_minimums
+    assert loaded.roster.pins == pinned.pins
+    assert (loaded.params.effective_date, loaded.params.soft, loaded.params.max_outflow_ratio) == (
+        EFFECTIVE,
+        frozenset({"G4", "G6"}),
+        0.25,
+    )
+    assert loaded.warnings == ()
+
+
+def test_the_input_workbook_keeps_ids_as_text_dates_as_dates_and_codes_in_its_language(
+    tmp_path: Path, tiny: Roster
+) -> None:
+    path = tmp_path / "tiny.xlsx"
+    write_input_workbook(path, tiny, "zh")
+    staff = open_xlsx(path, read_only=True)["教职工"]
+    rows = staff.iter_rows(values_only=True)
+    header = next(rows)
+    row = dict(zip(header, next(rows), strict=True))
+    assert row["工号"] == tiny.staff[0].staff_id == "000001"
+    assert row["学校代码"] == tiny.staff[0].school_id == "0001"
+    assert isinstance(row["出生日期"], datetime)
+    assert row["出生日期"].date() == tiny.staff[0].birth_date
+    assert row["岗位"] == tiny.staff[0].post.zh
+
+
+def test_write_sample_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.xlsx"
+    roster = write_sample(path, "tiny", 7, EFFECTIVE)
+    assert roster == generate("tiny", 7, EFFECTIVE)
+    with pytest.raises(OutputExistsError):
+        write_sample(path, "tiny", 8, EFFECTIVE)
+    write_sample(path, "tiny", 8, EFFECTIVE, lang="en", force=True)
+    assert open_xlsx(path, read_only=True).sheetnames[:3] == ["schools", "groups", "staff"]
