@@ -23,6 +23,7 @@ from rotation.eligibility import Eligibility, assess_roster
 from rotation.loader import LoadedWorkbook, WorkbookError, load_pins, load_workbook
 from rotation.messages import Messages, messages_for
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
+from solver.result import Plan, SolveStatus
 
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
@@ -113,7 +114,9 @@ def template(out: Path, lang: str, force: bool) -> None:
 
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--size", type=click.Choice(["tiny", "district", "city"]), default="district", show_default=True)
+@click.option(
+    "--size", type=click.Choice(["tiny", "district", "city"]), default="district", show_default=True
+)
 @click.option("--seed", type=int, required=True, help="Same seed, same workbook.")
 @EFFECTIVE_DATE
 @LANG
@@ -193,7 +196,7 @@ def print_eligibility_summary(
     click.echo(text.loaded(len(roster.schools), len(roster.groups), len(roster.staff), loaded.params))
     by_status = Counter(e.status for e in eligibility.values())
     for status in Status:
-        click.echo(f"  {text.status(status):<10} {by_status.get(status, 0):>7}")
+        click.echo(f"  {pad(text.status(status), 10)} {by_status.get(status, 0):>7}")
     reasons: Counter[str] = Counter()
     for entry in eligibility.values():
         for reason in entry.reasons:
@@ -208,7 +211,15 @@ def print_eligibility_summary(
     for school_id, count in sorted(due_by_school.items(), key=lambda item: (-item[1], item[0]))[:10]:
         school = roster.schools[school_id]
         headcount = len(roster.staff_by_school[school_id])
-        click.echo(f"  {school_id:<10} {school.name:<16} {count:>4} / {headcount:<4} {count / headcount:>5.0%}")
+        share = count / headcount
+        click.echo(f"  {school_id:<10} {pad(school.name, 20)} {count:>4} / {headcount:<4} {share:>5.0%}")
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align in ``width`` terminal cells, counting Chinese characters as two."""
+    from reports.xlsx import text_width
+
+    return text + " " * max(width - text_width(text), 0)
 
 
 def live_line() -> Callable[[str], None] | None:
@@ -221,3 +232,141 @@ def live_line() -> Callable[[str], None] | None:
         sys.stderr.flush()
 
     return show
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@EFFECTIVE_DATE
+@SET
+@SCENARIO
+@click.option(
+    "--pins",
+    "pins_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Workbook of pins: staff_id, to_school_id, kind (must | never).",
+)
+@click.option(
+    "--time-limit", type=float, default=60.0, show_default=True, help="Seconds for the whole solve."
+)
+@click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plan.")
+@LANG
+@INCLUDE_SENSITIVE
+@FORCE
+def solve(
+    workbook: Path,
+    output: Path,
+    effective_date: datetime | None,
+    flags: tuple[str, ...],
+    scenario: Path | None,
+    pins_file: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    lang: str,
+    include_sensitive: bool,
+    force: bool,
+) -> None:
+    """Solve the summer's rotation plan and write the assignment workbook."""
+    from reports.plan_workbook import write_plan_workbook
+    from reports.xlsx import check_output_path
+    from solver.solve import PinError, SolveOptions
+    from solver.solve import solve as solve_plan
+
+    started = time.perf_counter()
+    text = messages_for(lang)
+    with bad_input_exits():
+        # Refuse a bad output path before spending minutes on the solve.
+        check_output_path(output, force=force, protect=[workbook])
+        loaded = load(workbook, scenario, flags, effective_date)
+        extra_pins = load_pins(pins_file, loaded.roster) if pins_file is not None else ()
+    print_warnings(loaded.warnings, text)
+    eligibility = assess_roster(loaded.roster, loaded.params)
+    options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins))
+    show = live_line()
+    try:
+        plan = solve_plan(loaded.roster, loaded.params, eligibility, options, show)
+    except PinError as error:
+        fail(error.problems)
+    if show is not None:
+        sys.stderr.write("\n")
+    if not plan.status.has_plan:
+        code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
+        fail([text.no_plan(plan.status), *plan.explanation], code)
+    facts = plan_facts(loaded, plan, time.perf_counter() - started)
+    with bad_input_exits():
+        write_plan_workbook(
+            output,
+            loaded.roster,
+            loaded.params,
+            eligibility,
+            plan,
+            facts,
+            loaded.warnings,
+            lang,
+            include_sensitive,
+            force=force,
+            protect=[workbook],
+        )
+    print_plan_summary(loaded, eligibility, plan, text)
+    click.echo(text.written(output))
+    click.echo(text.elapsed(time.perf_counter() - started))
+
+
+def plan_facts(loaded: LoadedWorkbook, plan: Plan, wall_time_s: float) -> list[tuple[str, object]]:
+    """The run sheet's facts: the solve's figures, then one row per objective level."""
+    facts = run_facts(loaded, plan.status.value, wall_time_s)
+    facts += [
+        ("objective", plan.objective),
+        ("best_bound", plan.best_bound),
+        ("gap", plan.gap),
+        ("moves", sum(1 for move in plan.moves if move.rule != "S2")),
+        ("returns", sum(1 for move in plan.moves if move.rule == "S2")),
+        ("extensions", len(plan.extensions)),
+        ("walking", len(plan.walks)),
+    ]
+    for level in plan.levels:
+        facts.append(
+            (
+                f"level {level.name}",
+                f"{level.status.value}; objective {level.objective:g}; bound {level.best_bound:g}; "
+                f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s",
+            )
+        )
+    return facts
+
+
+def print_plan_summary(
+    loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility], plan: Plan, text: Messages
+) -> None:
+    due = {staff_id for staff_id, entry in eligibility.items() if entry.is_due}
+    moved = {move.staff_id for move in plan.moves if move.rule != "S2"}
+    obligations_met = sum(1 for outcome in plan.obligations if outcome.met)
+    click.echo(
+        text.loaded(
+            len(loaded.roster.schools), len(loaded.roster.groups), len(loaded.roster.staff), loaded.params
+        )
+    )
+    click.echo(
+        text.plan_summary(
+            moves=len(moved),
+            due_moved=len(due & moved),
+            due=len(due),
+            returns=sum(1 for move in plan.moves if move.rule == "S2"),
+            extensions=len(plan.extensions),
+            walks=len(plan.walks),
+            obligations_met=obligations_met,
+            obligations=len(plan.obligations),
+        )
+    )
+    for outcome in plan.obligations:
+        if not outcome.met:
+            click.echo(text.missed_obligation(outcome))
+    click.echo(text.solve_status(plan.status.value, plan.gap, plan.wall_time_s))
+    for level in plan.levels:
+        click.echo(
+            f"  {pad(level.name, 24)} {level.status.value:<9} {level.objective:>12g} "
+            f"{level.best_bound:>12g} {level.gap:>7.2%} {level.wall_time_s:>7.2f}s"
+        )

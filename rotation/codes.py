@@ -7,7 +7,7 @@ language, ignoring case and surrounding (full-width) spaces.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Self
 
 
@@ -16,7 +16,7 @@ def normalize_text(value: str) -> str:
     return value.replace("\u3000", " ").strip().casefold()
 
 
-class Coded(str, Enum):
+class Coded(StrEnum):
     """A code of the contract: English key as value, Chinese name as ``zh``."""
 
     zh: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 from rotation.codes import (
@@ -131,7 +131,7 @@ class SubjectMinimum:
     min_teachers: int
 
 
-class PinKind(str, Enum):
+class PinKind(StrEnum):
     MUST = "must"
     NEVER = "never"
 

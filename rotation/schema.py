@@ -21,7 +21,6 @@ from rotation.codes import (
     Post,
     Role,
     Stage,
-    Status,
 )
 
 

@@ -1,0 +1,206 @@
+"""The ``rotation`` command end to end: exit codes, refusals, and what lands on disk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from plan_checker import check_plan_workbook
+
+from rotation.cli import EXIT_BAD_INPUT, main
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TINY = DATA / "tiny.xlsx"
+ROTATION = Path(sys.executable).with_name("rotation")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(ROTATION), *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A private copy, so a test can prove the input is never written to."""
+    return Path(shutil.copy(TINY, tmp_path / "tiny.xlsx"))
+
+
+def test_check_prints_counts_by_status_and_reason(tiny: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "330 staff" in result.output
+    assert "effective date 2027-09-01" in result.output
+    for label in ("due", "exempt", "not_due", "locked", "returning", "T1", "E*"):
+        assert label in result.output
+
+
+def test_check_export_writes_eligibility_and_run_sheets(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review.xlsx"
+    result = CliRunner().invoke(main, ["check", str(tiny), "--export", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert book.sheetnames == ["eligibility", "run"]
+    run_rows = {row[0]: row[1] for row in book["run"].iter_rows(min_row=2, values_only=True)}
+    assert run_rows["effective_date"] is not None
+    assert run_rows["status"] == "checked"
+    assert len(str(run_rows["input_sha256"])) == 64
+
+
+def test_set_flag_changes_eligibility(tiny: Path) -> None:
+    """T1 at 7 years instead of 6: fewer people are due."""
+    default = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
+    stricter = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en", "--set", "teacher_tenure_years=7"])
+
+    def count(output: str, label: str) -> int:
+        return next(int(line.split()[-1]) for line in output.splitlines() if line.split()[:1] == [label])
+
+    assert count(stricter.output, "T1") < count(default.output, "T1")
+
+
+def test_unknown_parameter_is_refused_by_name(tiny: Path) -> None:
+    result = run("check", str(tiny), "--set", "teacher_tenure=7")
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "unknown parameter 'teacher_tenure'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scenario_file_feeds_parameters(tiny: Path, tmp_path: Path) -> None:
+    scenario = tmp_path / "older.toml"
+    scenario.write_text('name = "older"\nfemale_exempt_age = 45\n', encoding="utf-8")
+    base = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
+    older = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en", "--scenario", str(scenario)])
+    assert older.exit_code == 0, older.output
+
+    def e2(output: str) -> int:
+        return next(int(line.split()[-1]) for line in output.splitlines() if line.split()[:1] == ["E2"])
+
+    assert e2(older.output) > e2(base.output)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"staff_id,name\n001,Li\n", "not an Excel"),
+    ],
+    ids=["zero-bytes", "csv-renamed"],
+)
+def test_unreadable_file_gets_one_sentence_and_exit_2(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "staff.xlsx"
+    path.write_bytes(content)
+    result = run("check", str(path))
+    assert result.returncode == EXIT_BAD_INPUT
+    assert expected.lower() in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == content
+
+
+def test_template_then_check_reports_missing_rows_not_a_crash(tmp_path: Path) -> None:
+    template = tmp_path / "blank.xlsx"
+    assert CliRunner().invoke(main, ["template", str(template)]).exit_code == 0
+    result = run("check", str(template))
+    assert result.returncode in (0, EXIT_BAD_INPUT)
+    assert "Traceback" not in result.stderr
+
+
+def test_template_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    template = tmp_path / "blank.xlsx"
+    template.write_bytes(b"precious")
+    result = CliRunner().invoke(main, ["template", str(template), "--lang", "en"])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert template.read_bytes() == b"precious"
+    assert CliRunner().invoke(main, ["template", str(template), "--force"]).exit_code == 0
+    assert template.read_bytes() != b"precious"
+
+
+def test_sample_is_deterministic_by_seed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for path in (first, second):
+        result = CliRunner().invoke(main, ["sample", str(path), "--size", "tiny", "--seed", "3"])
+        assert result.exit_code == 0, result.output
+
+    def cells(path: Path) -> list[tuple[object, ...]]:
+        return list(openpyxl.load_workbook(path, read_only=True)["教职工"].iter_rows(values_only=True))
+
+    assert cells(first) == cells(second)
+
+
+def test_solve_refuses_to_write_onto_the_input(tiny: Path) -> None:
+    before = tiny.read_bytes()
+    result = run("solve", str(tiny), "-o", str(tiny), "--force")
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "input" in result.stderr
+    assert tiny.read_bytes() == before
+
+
+def test_solve_refuses_existing_output_without_force(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.xlsx"
+    out.write_bytes(b"last year's plan")
+    result = run("solve", str(tiny), "-o", str(out))
+    assert result.returncode == EXIT_BAD_INPUT
+    assert "--force" in result.stderr
+    assert out.read_bytes() == b"last year's plan"
+
+
+def test_solve_tiny_writes_a_plan_that_keeps_every_hard_rule(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.xlsx"
+    before = tiny.read_bytes()
+    result = run("solve", str(tiny), "-o", str(out), "--lang", "en", "--time-limit", "60", "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert "status optimal" in result.stdout
+    assert tiny.read_bytes() == before
+    book = openpyxl.load_workbook(out, read_only=True)
+    expected = ["assignments", "eligibility", "obligations", "unmoved_due", "schools", "walking", "run"]
+    assert book.sheetnames == expected
+    assert check_plan_workbook(tiny, out) == []
+
+
+def test_export_killed_half_way_leaves_the_old_file(tmp_path: Path) -> None:
+    """SIGKILL in the middle of writing: the target still holds the old workbook, whole."""
+    target = tmp_path / "plan.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "old plan"
+    book.save(target)
+    old = target.read_bytes()
+    marker = tmp_path / "half-way"
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from reports.xlsx import SheetData, write_workbook
+
+        class SlowRows(list):
+            def __iter__(self):
+                for index in range(100_000):
+                    if index == 50_000:
+                        Path({str(marker)!r}).touch()
+                        time.sleep(60)
+                    yield ("row", index)
+            def __len__(self):
+                return 100_000
+
+        write_workbook(Path({str(target)!r}), [SheetData("assignments", ["a", "b"], SlowRows())], force=True)
+        """
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert writer.poll() is None, "the writer ended before reaching the middle"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait(timeout=30)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+    assert target.read_bytes() == old
+    assert openpyxl.load_workbook(target)["Sheet"]["A1"].value == "old plan"
