@@ -15,9 +15,11 @@ from typing import TypeVar
 
 from python_calamine import CalamineWorkbook
 
+from reports.plan_workbook import write_plan_workbook
 from rotation.eligibility import assess_roster
 from rotation.loader import load_workbook
 from rotation.sample import write_sample
+from solver.solve import SolveOptions, solve
 
 WORK = Path(__file__).resolve().parent / "work"
 EFFECTIVE = date(2027, 9, 1)
@@ -62,10 +64,61 @@ def bench_loader() -> None:
     print(f"  eligibility (all staff)   {assess_s:7.2f} s   {assess_s / bare_s:.2f}x")
 
 
+def bench_solve(size: str, seed: int, time_limit_s: float) -> None:
+    """End to end on one generated instance, split by phase; the solve's own figures per level."""
+    path = workbook(size, seed)
+    out = WORK / f"{size}-{seed}-plan.xlsx"
+    phases: dict[str, float] = {}
+
+    def timed(name: str, action: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = action()
+        phases[name] = time.perf_counter() - started
+        return result
+
+    loaded = timed("load", lambda: load_workbook(path))
+    eligibility = timed("eligibility", lambda: assess_roster(loaded.roster, loaded.params))
+    options = SolveOptions(time_limit_s=time_limit_s, workers=2, seed=0)
+    plan = timed("build + solve", lambda: solve(loaded.roster, loaded.params, eligibility, options))
+    phases["model build"] = plan.model_build_s
+    phases["solve"] = phases.pop("build + solve") - plan.model_build_s
+    facts: list[tuple[str, object]] = [
+        ("effective_date", loaded.params.effective_date),
+        ("status", plan.status.value),
+        ("objective", plan.objective),
+        ("best_bound", plan.best_bound),
+        ("gap", plan.gap),
+        ("wall_time_s", plan.wall_time_s),
+        ("input_sha256", loaded.sha256),
+        ("version", "bench"),
+    ]
+    timed(
+        "export",
+        lambda: write_plan_workbook(
+            out, loaded.roster, loaded.params, eligibility, plan, facts, loaded.warnings, force=True
+        ),
+    )
+    total = sum(phases.values())
+    due = sum(1 for entry in eligibility.values() if entry.is_due)
+    moved = {move.staff_id for move in plan.moves if move.rule != "S2"}
+    due_moved = sum(1 for staff_id in moved if eligibility[staff_id].is_due)
+    print(f"solve: {path.name}: {len(loaded.roster.staff)} staff, {len(loaded.roster.schools)} schools")
+    print(f"  status {plan.status}, gap {plan.gap:.4f}, {len(moved)} moves, due moved {due_moved} / {due}")
+    for name in ("load", "eligibility", "model build", "solve", "export"):
+        print(f"  {name:<12} {phases[name]:7.2f} s  {phases[name] / total:6.1%}")
+    print(f"  {'end to end':<12} {total:7.2f} s")
+    for level in plan.levels:
+        print(f"    {level.name:<24} {level.status.value:<9} gap {level.gap:.4f}  {level.wall_time_s:6.2f} s")
+
+
 def main(argv: list[str]) -> None:
-    selected = set(argv) or {"loader"}
+    selected = set(argv) or {"loader", "district", "city"}
     if "loader" in selected:
         bench_loader()
+    if "district" in selected:
+        bench_solve("district", 2026, time_limit_s=60)
+    if "city" in selected:
+        bench_solve("city", 11, time_limit_s=90)
 
 
 if __name__ == "__main__":
