@@ -370,3 +370,15 @@ def print_plan_summary(
             f"  {pad(level.name, 24)} {level.status.value:<9} {level.objective:>12g} "
             f"{level.best_bound:>12g} {level.gap:>7.2%} {level.wall_time_s:>7.2f}s"
         )
+
+
+def _register_commands() -> None:
+    # Imported here, after ``main`` exists, because those modules import helpers from this one.
+    from rotation.cli_reports import notices, report
+    from rotation.cli_scenarios import plan_command, sweep, whatif
+
+    for command in (whatif, sweep, plan_command, notices, report):
+        main.add_command(command)
+
+
+_register_commands()

@@ -1,0 +1,233 @@
+"""Printable per-school notices (交流轮岗通知): who leaves, who arrives, from and to where.
+
+One workbook per school of the plan, in Chinese whatever the plan's language, set up for
+A4 landscape with the table header repeated on every page, the school's name in the page
+header and page numbers in the footer, and signature lines for the principal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+from reports.plan_reader import Assignment, PlanData
+from reports.xlsx import (
+    A4_PAPER,
+    OutputError,
+    OutputExistsError,
+    check_output_path,
+    looks_like_formula,
+    text_width,
+)
+
+TITLE = "教师交流轮岗人员通知"
+HEADERS: tuple[str, ...] = (
+    "类别",
+    "工号",
+    "姓名",
+    "岗位",
+    "任教学科",
+    "原学校",
+    "交流学校",
+    "依据",
+    "生效日期",
+    "最早返回日期",
+)
+LEAVING = "调出"
+ARRIVING = "调入"
+RETURNING_HOME = "期满返回"
+SIGNATURES: tuple[str, ...] = ("校长签字：", "日期：", "盖章：")
+HEADER_ROW = 3  # zero-based: title, school, blank line, then the table
+# Characters Windows and macOS refuse (or misread) in a file name.
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One school's notice: the file it goes to and its rows (leaving first, then arriving)."""
+
+    school_id: str
+    school_name: str | None
+    path: Path
+    leaving: tuple[Assignment, ...]
+    arriving: tuple[Assignment, ...]
+
+    @property
+    def title_name(self) -> str:
+        return self.school_name or self.school_id
+
+
+def notice_file_name(school_id: str, school_name: str | None) -> str:
+    """``<school_id>-<school name>.xlsx``, or ``<school_id>.xlsx`` without a name; unsafe characters as _."""
+    stem = f"{school_id}-{school_name}" if school_name else school_id
+    return _UNSAFE_IN_NAME.sub("_", stem).strip(" .") + ".xlsx"
+
+
+def plan_notices(plan: PlanData, out_dir: Path, names: Mapping[str, str] | None = None) -> list[Notice]:
+    """A notice for every school of the plan, even one nobody leaves or joins: it learns that too."""
+    names = names or {}
+    notices = []
+    for school_id in plan.school_ids():
+        name = names.get(school_id)
+        notices.append(
+            Notice(
+                school_id,
+                name,
+                out_dir / notice_file_name(school_id, name),
+                tuple(a for a in plan.assignments if a.from_school_id == school_id),
+                tuple(a for a in plan.assignments if a.to_school_id == school_id),
+            )
+        )
+    return notices
+
+
+def write_notices(
+    plan: PlanData,
+    out_dir: Path,
+    names: Mapping[str, str] | None = None,
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+) -> list[Path]:
+    """Write every school's notice into ``out_dir``; the paths written, in school order.
+
+    Every target is checked before the first is written, so a refusal leaves no partial set.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: is a file, not a directory for the notices")
+    notices = plan_notices(plan, out_dir, names)
+    seen: set[Path] = set()
+    for notice in notices:
+        if notice.path in seen:
+            raise OutputError(f"{notice.path}: two schools would share this file name")
+        seen.add(notice.path)
+        check_output_path(notice.path, force=force, protect=protect)
+    label = dict(names or {})
+    for notice in notices:
+        write_xlsx_atomically(
+            notice.path, partial(_write_notice, notice=notice, plan=plan, names=label), force=force
+        )
+    return [n.path for n in notices]
+
+
+def write_xlsx_atomically(
+    path: Path, build: Callable[[Any], None], *, force: bool, protect: Sequence[Path] = ()
+) -> None:
+    """Build an xlsxwriter workbook into a temporary file next to ``path``, then rename it into place.
+
+    The same guarantees as reports.xlsx.write_workbook (which takes only plain sheets): a
+    reader never sees half a file and a failure leaves an old file intact.
+    """
+    check_output_path(path, force=force, protect=protect)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with xlsxwriter.Workbook(str(temporary), options) as workbook:
+            build(workbook)
+        os.replace(temporary, path)
+    except FileExistsError as error:
+        raise OutputExistsError(path) from error
+    except PermissionError as error:
+        raise OutputError(
+            f"{path}: cannot be written ({error.strerror}); if it is open in Excel, close it"
+        ) from error
+    except (OSError, FileCreateError) as error:
+        raise OutputError(f"{path}: cannot be written ({error})") from error
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def write_text(
+    worksheet: Any, row: int, col: int, text: str, cell_format: Any = None, quoted: Any = None
+) -> None:
+    """Text as text, never a formula; formula-like text also gets the quote prefix (see reports.xlsx)."""
+    worksheet.write_string(
+        row, col, text, quoted if quoted is not None and looks_like_formula(text) else cell_format
+    )
+
+
+def _header_text(text: str) -> str:
+    # In Excel's header/footer codes a lone & starts a code; && is a literal ampersand.
+    return text.replace("&", "&&")
+
+
+def _school_label(school_id: str, names: Mapping[str, str]) -> str:
+    name = names.get(school_id)
+    return f"{school_id} {name}" if name else school_id
+
+
+def _row(kind: str, move: Assignment, names: Mapping[str, str]) -> tuple[str, ...]:
+    def day(value: date | None) -> str:
+        return value.isoformat() if value is not None else ""
+
+    return (
+        kind,
+        move.staff_id,
+        move.name,
+        move.post.zh if move.post is not None else "",
+        move.subject,
+        _school_label(move.from_school_id, names),
+        _school_label(move.to_school_id, names),
+        move.rule,
+        day(move.effective_date),
+        day(move.earliest_return_date),
+    )
+
+
+def _write_notice(book: Any, *, notice: Notice, plan: PlanData, names: Mapping[str, str]) -> None:
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+    plain = book.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
+    quoted = book.add_format({"border": 1, "valign": "vcenter", "text_wrap": True, "quote_prefix": True})
+    header = book.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "align": "center"})
+    note = book.add_format({"italic": True})
+    sheet = book.add_worksheet("通知")
+    last_col = len(HEADERS) - 1
+    sheet.merge_range(0, 0, 0, last_col, f"{notice.title_name} {TITLE}", title)
+    when = plan.effective_date.isoformat() if plan.effective_date is not None else ""
+    write_text(sheet, 1, 0, f"学校：{_school_label(notice.school_id, names)}    生效日期：{when}")
+    widths = [text_width(h) for h in HEADERS]
+    for col, text in enumerate(HEADERS):
+        sheet.write_string(HEADER_ROW, col, text, header)
+    # An S2 return is a departure for one school and an arrival for the other: say which, and why.
+    rows = [(f"{LEAVING}（{RETURNING_HOME}）" if m.is_return else LEAVING, m) for m in notice.leaving] + [
+        (f"{ARRIVING}（{RETURNING_HOME}）" if m.is_return else ARRIVING, m) for m in notice.arriving
+    ]
+    row = HEADER_ROW
+    for kind, move in rows:
+        row += 1
+        for col, text in enumerate(_row(kind, move, names)):
+            write_text(sheet, row, col, text, plain, quoted)
+            widths[col] = max(widths[col], text_width(text))
+    if not rows:
+        row += 1
+        sheet.merge_range(row, 0, row, last_col, "本年度本校无人员调出或调入。", plain)
+    row += 1
+    write_text(sheet, row, 0, f"调出 {len(notice.leaving)} 人，调入 {len(notice.arriving)} 人。", note)
+    # Signature lines: label, then an underlined blank, spaced across the width.
+    row += 3
+    line = book.add_format({"bottom": 1})
+    for index, label in enumerate(SIGNATURES):
+        col = index * 3 + 1
+        sheet.write_string(row, col, label)
+        sheet.write_blank(row, col + 1, None, line)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(width + 2, 40))
+    sheet.set_paper(A4_PAPER)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    # The title rows and the table header come back on every printed page.
+    sheet.repeat_rows(0, HEADER_ROW)
+    sheet.set_header(f"&C{_header_text(notice.title_name)} 交流轮岗通知")
+    sheet.set_footer(f"&L{_header_text(notice.title_name)}&R第 &P 页，共 &N 页")

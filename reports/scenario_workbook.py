@@ -1,0 +1,289 @@
+"""The workbooks of ``rotation whatif``, ``sweep`` and ``plan``, written through reports.xlsx.
+
+Headers come in both languages like the contract's sheets; KPI keys, parameter names and rule IDs
+are identifiers and stay as they are in either language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from reports.labels import check_language
+from reports.plan_workbook import Facts, assignments_sheet, run_sheet
+from reports.xlsx import Cell, SheetData, write_workbook
+from rotation.parameters import Parameters
+from rotation.whatif import (
+    Comparison,
+    Kpis,
+    MultiYearPlan,
+    ScenarioResult,
+    compute_kpis,
+    new_moves,
+    trajectory,
+)
+
+# (English, Chinese) names of the sheets and columns defined here.
+_SHEETS: dict[str, tuple[str, str]] = {
+    "kpis": ("kpis", "指标对比"),
+    "changed": ("changed", "结果变化"),
+    "schools": ("schools", "学校变化"),
+    "parameters": ("parameters", "参数差异"),
+    "sweep": ("sweep", "情景扫描"),
+    "summary": ("summary", "年度汇总"),
+    "trajectory": ("trajectory", "逐年轨迹"),
+}
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "kpi": ("kpi", "指标"),
+    "value": ("value", "值"),
+    "baseline": ("baseline", "基准"),
+    "scenario": ("scenario", "情景"),
+    "delta": ("delta", "差值"),
+    "staff_id": ("staff_id", "工号"),
+    "name": ("name", "姓名"),
+    "school_id": ("school_id", "学校代码"),
+    "status_before": ("status_before", "基准状态"),
+    "status_after": ("status_after", "情景状态"),
+    "reasons_before": ("reasons_before", "基准依据"),
+    "reasons_after": ("reasons_after", "情景依据"),
+    "destination_before": ("destination_before", "基准去向"),
+    "destination_after": ("destination_after", "情景去向"),
+    "rule_before": ("rule_before", "基准调动依据"),
+    "rule_after": ("rule_after", "情景调动依据"),
+    "difference": ("difference", "差异原因"),
+    "headcount_now": ("headcount_now", "现有人数"),
+    "out_before": ("out_before", "基准调出"),
+    "out_after": ("out_after", "情景调出"),
+    "in_before": ("in_before", "基准调入"),
+    "in_after": ("in_after", "情景调入"),
+    "after_before": ("headcount_after_baseline", "基准交流后人数"),
+    "after_after": ("headcount_after_scenario", "情景交流后人数"),
+    "parameter": ("parameter", "参数"),
+    "scenario_no": ("scenario", "情景编号"),
+    "status": ("status", "状态"),
+    "message": ("message", "说明"),
+    "year": ("year", "年度"),
+    "effective_date": ("effective_date", "生效日期"),
+    "due_backlog": ("due_backlog", "应交流存量"),
+    "due_rotated": ("due_rotated", "应交流已交流"),
+    "moves_out": ("moves_out", "调出"),
+    "moves_in": ("moves_in", "调入"),
+    "returns_home": ("returns_home", "期满返回(回本校)"),
+    "returns_leaving": ("returns_leaving", "期满返回(离开)"),
+    "headcount_after": ("headcount_after", "交流后人数"),
+}
+
+
+def _label(table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
+    english, chinese = table[key]
+    return chinese if lang == "zh" else english
+
+
+def _sheet(key: str, columns: Sequence[str], rows: Sequence[Sequence[Cell]], lang: str) -> SheetData:
+    check_language(lang)
+    return SheetData(_label(_SHEETS, key, lang), [_label(_COLUMNS, c, lang) for c in columns], rows)
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+def kpi_table(baseline: Kpis, scenario: Kpis) -> list[tuple[str, Cell, Cell, Cell]]:
+    """(kpi, baseline, scenario, delta) rows; the delta is blank for text such as the status."""
+    rows: list[tuple[str, Cell, Cell, Cell]] = []
+    for (key, old), (_, new) in zip(baseline.rows(), scenario.rows(), strict=True):
+        delta: Cell = None
+        if isinstance(old, int | float) and isinstance(new, int | float):
+            delta = round(new - old, 4)
+        rows.append((key, old, new, delta))
+    return rows
+
+
+def comparison_sheets(comparison: Comparison, lang: str = "zh") -> list[SheetData]:
+    kpis = _sheet(
+        "kpis",
+        ("kpi", "baseline", "scenario", "delta"),
+        kpi_table(comparison.baseline, comparison.scenario),
+        lang,
+    )
+    changed_rows = [
+        (
+            person.staff_id,
+            person.name,
+            person.school_id,
+            person.before.status.label(lang),
+            person.after.status.label(lang),
+            ";".join(person.before.reasons) or None,
+            ";".join(person.after.reasons) or None,
+            person.before.destination,
+            person.after.destination,
+            person.before.rule,
+            person.after.rule,
+            person.difference,
+        )
+        for person in comparison.changed
+    ]
+    changed = _sheet(
+        "changed",
+        (
+            "staff_id",
+            "name",
+            "school_id",
+            "status_before",
+            "status_after",
+            "reasons_before",
+            "reasons_after",
+            "destination_before",
+            "destination_after",
+            "rule_before",
+            "rule_after",
+            "difference",
+        ),
+        changed_rows,
+        lang,
+    )
+    school_rows = [
+        (
+            d.school_id,
+            d.headcount_before_plan,
+            d.out_before,
+            d.out_after,
+            d.in_before,
+            d.in_after,
+            d.after_baseline,
+            d.after_scenario,
+            d.after_scenario - d.after_baseline,
+        )
+        for d in comparison.schools
+    ]
+    schools = _sheet(
+        "schools",
+        (
+            "school_id",
+            "headcount_now",
+            "out_before",
+            "out_after",
+            "in_before",
+            "in_after",
+            "after_before",
+            "after_after",
+            "delta",
+        ),
+        school_rows,
+        lang,
+    )
+    parameters = _sheet(
+        "parameters", ("parameter", "baseline", "scenario"), comparison.parameter_changes, lang
+    )
+    return [kpis, changed, schools, parameters]
+
+
+def write_comparison_workbook(
+    path: Path, comparison: Comparison, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
+) -> None:
+    write_workbook(path, comparison_sheets(comparison, lang), force=force, protect=protect)
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def sweep_sheet(keys: Sequence[str], results: Sequence[ScenarioResult], lang: str = "zh") -> SheetData:
+    """One row per scenario: number, grid values, status, message, KPIs (blank without a plan)."""
+    kpi_keys = [key for key, _ in _EMPTY_KPIS.rows() if key != "status"]
+    headers = [
+        _label(_COLUMNS, "scenario_no", lang),
+        *keys,
+        _label(_COLUMNS, "status", lang),
+        _label(_COLUMNS, "message", lang),
+        *kpi_keys,
+    ]
+    rows: list[list[Cell]] = []
+    for result in results:
+        figures = dict(result.kpis.rows()) if result.kpis is not None else {}
+        row: list[Cell] = [result.index + 1, *(result.overrides.get(key) for key in keys)]
+        row += [result.status, result.message or None]
+        row += [figures.get(key) for key in kpi_keys]
+        if result.kpis is None:
+            row[-1] = round(result.wall_time_s, 3)  # the time spent is worth seeing for a failure too
+        rows.append(row)
+    check_language(lang)
+    return SheetData(_label(_SHEETS, "sweep", lang), headers, rows)
+
+
+_EMPTY_KPIS = Kpis("", 0, 0, 0, 0, 0, 0, 0, {}, {}, 0.0)
+
+
+def write_sweep_workbook(
+    path: Path,
+    keys: Sequence[str],
+    results: Sequence[ScenarioResult],
+    facts: Facts,
+    params: Parameters,
+    lang: str = "zh",
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+) -> None:
+    """The sweep sheet, then the run sheet with the baseline (workbook) parameters the grid varies."""
+    sheets = [sweep_sheet(keys, results, lang), run_sheet(facts, params, (), lang)]
+    write_workbook(path, sheets, force=force, protect=protect)
+
+
+# --------------------------------------------------------------------------- multi-year
+
+
+def multi_year_sheets(plan: MultiYearPlan, lang: str = "zh") -> list[SheetData]:
+    """``summary`` (one block of KPIs per year), ``trajectory``, then ``assignments_<year>`` per year."""
+    summary_rows: list[tuple[Cell, ...]] = []
+    for year in plan.years:
+        for key, value in compute_kpis(year.run).rows():
+            summary_rows.append((year.year, year.run.params.effective_date, key, value))
+    summary = _sheet("summary", ("year", "effective_date", "kpi", "value"), summary_rows, lang)
+    trajectory_rows = [
+        (
+            row.year,
+            row.school_id,
+            row.due_backlog,
+            row.due_rotated,
+            row.moves_out,
+            row.moves_in,
+            row.returns_home,
+            row.returns_leaving,
+            row.headcount_after,
+        )
+        for row in trajectory(plan)
+    ]
+    path_sheet = _sheet(
+        "trajectory",
+        (
+            "year",
+            "school_id",
+            "due_backlog",
+            "due_rotated",
+            "moves_out",
+            "moves_in",
+            "returns_home",
+            "returns_leaving",
+            "headcount_after",
+        ),
+        trajectory_rows,
+        lang,
+    )
+    assignments = [
+        replace(
+            assignments_sheet(y.run.roster, y.run.params, y.run.plan, lang), title=f"assignments_{y.year}"
+        )
+        for y in plan.years
+    ]
+    return [summary, path_sheet, *assignments]
+
+
+def write_multi_year_workbook(
+    path: Path, plan: MultiYearPlan, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
+) -> None:
+    write_workbook(path, multi_year_sheets(plan, lang), force=force, protect=protect)
+
+
+def moves_count(plan: MultiYearPlan) -> int:
+    """New moves over all years (for the command's closing line)."""
+    return sum(len(new_moves(year.run.plan)) for year in plan.years)

@@ -1,0 +1,315 @@
+"""The ``whatif``, ``sweep`` and ``plan`` commands: thin wrappers over rotation.whatif.
+
+They are plain click commands; rotation/cli.py registers them with ``main.add_command``.
+Exit codes as for ``solve``: 2 bad input, 3 no plan exists, 4 none found in the time limit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from rotation.cli import (
+    EFFECTIVE_DATE,
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    FORCE,
+    INCLUDE_SENSITIVE,
+    LANG,
+    SCENARIO,
+    SET,
+    bad_input_exits,
+    fail,
+    live_line,
+    load,
+    pad,
+    print_warnings,
+    run_facts,
+)
+from rotation.messages import messages_for
+from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
+from rotation.whatif import (
+    ScenarioResult,
+    SolvedRun,
+    compare,
+    grid_scenarios,
+    load_and_solve,
+    new_moves,
+    parse_grid,
+    plan_years,
+    run_sweep,
+)
+from solver.result import SolveStatus
+
+TIME_LIMIT_HELP = "Seconds for each solve."
+
+
+def _pick(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _no_plan_exit(run: SolvedRun, which: str, lang: str) -> None:
+    """Stop with the rules that conflict (3) or the time-out (4) when ``run`` has no plan."""
+    if run.plan.status.has_plan:
+        return
+    code = EXIT_INFEASIBLE if run.plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
+    fail([f"{which}: {messages_for(lang).no_plan(run.plan.status)}", *run.plan.explanation], code)
+
+
+@click.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@SET
+@SCENARIO
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--time-limit", type=float, default=60.0, show_default=True, help=TIME_LIMIT_HELP)
+@click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plans.")
+@LANG
+@INCLUDE_SENSITIVE
+@FORCE
+def whatif(
+    workbook: Path,
+    flags: tuple[str, ...],
+    scenario: Path | None,
+    output: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    lang: str,
+    include_sensitive: bool,
+    force: bool,
+) -> None:
+    """Solve the workbook as it is and with a scenario, and write what changes between the two."""
+    from reports.scenario_workbook import kpi_table, write_comparison_workbook
+    from reports.xlsx import check_output_path
+    from solver.solve import PinError
+
+    started = time.perf_counter()
+    text = messages_for(lang)
+    with bad_input_exits():
+        check_output_path(output, force=force, protect=[workbook])
+        # Scenario and flag mistakes are reported before two solves are spent.
+        resolve_parameters({}, scenario, flags)
+        overrides = parse_flags(flags)
+    try:
+        with bad_input_exits():
+            baseline = load_and_solve(workbook, time_limit_s=time_limit, workers=workers, seed=seed)
+            _no_plan_exit(baseline, _pick(lang, "基准", "baseline"), lang)
+            changed = load_and_solve(
+                workbook, overrides, scenario, time_limit_s=time_limit, workers=workers, seed=seed
+            )
+            _no_plan_exit(changed, _pick(lang, "情景", "scenario"), lang)
+    except PinError as error:
+        fail(error.problems)
+    comparison = compare(baseline, changed, include_sensitive)
+    with bad_input_exits():
+        write_comparison_workbook(output, comparison, lang, force=force, protect=[workbook])
+    heading = ("指标", "基准", "情景", "差值") if lang == "zh" else ("kpi", "baseline", "scenario", "delta")
+    click.echo(f"{pad(heading[0], 26)} {heading[1]:>10} {heading[2]:>10} {heading[3]:>10}")
+    for key, old, new, delta in kpi_table(comparison.baseline, comparison.scenario):
+        click.echo(f"{pad(key, 26)} {_cell(old):>10} {_cell(new):>10} {_cell(delta):>10}")
+    for name, old_value, new_value in comparison.parameter_changes:
+        click.echo(f"  {name}: {old_value} → {new_value}")
+    click.echo(
+        _pick(
+            lang,
+            f"结果变化的人员: {len(comparison.changed)}",
+            f"People whose outcome changed: {len(comparison.changed)}",
+        )
+    )
+    click.echo(text.written(output))
+    click.echo(text.elapsed(time.perf_counter() - started))
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _show_progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    sys.stderr.write(f"\r\x1b[2K[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()
+
+
+@click.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--grid",
+    "grid_specs",
+    multiple=True,
+    required=True,
+    metavar="KEY=V1,V2,...",
+    help="A parameter and its values; several --grid give their cross product. Join rule IDs with ';'.",
+)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds for each scenario.")
+@click.option("--processes", type=int, default=0, help="Scenarios solved at once (0: one per core).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plans.")
+@LANG
+@FORCE
+def sweep(
+    workbook: Path,
+    grid_specs: tuple[str, ...],
+    output: Path,
+    time_limit: float,
+    processes: int,
+    seed: int,
+    lang: str,
+    force: bool,
+) -> None:
+    """Solve every combination of the grid's values, in parallel, and write one KPI row per scenario.
+
+    A scenario that fails (a bad value, no plan, a crash, a time-out) is recorded in its row and costs
+    none of the others.
+    """
+    from reports.scenario_workbook import write_sweep_workbook
+    from reports.xlsx import check_output_path
+
+    started = time.perf_counter()
+    text = messages_for(lang)
+    with bad_input_exits():
+        check_output_path(output, force=force, protect=[workbook])
+        grid = parse_grid(grid_specs)
+        known = {f.name for f in fields(Parameters)}
+        unknown = [key for key, _ in grid if key not in known]
+        if unknown:
+            # Every row would fail the same way: refuse the grid instead.
+            raise ParameterError([f"--grid: unknown parameter {key!r}" for key in unknown])
+        # The workbook itself is checked once here, so that a bad workbook is one message, not N rows.
+        loaded = load(workbook, None, (), None)
+    print_warnings(loaded.warnings, text)
+    scenarios = grid_scenarios(grid)
+    show = _show_progress if sys.stderr.isatty() else None
+    results = run_sweep(
+        workbook,
+        scenarios,
+        time_limit_s=time_limit,
+        processes=processes or os.cpu_count() or 1,
+        seed=seed,
+        progress=show,
+    )
+    if show is not None:
+        sys.stderr.write("\n")
+    wall = time.perf_counter() - started
+    keys = [key for key, _ in grid]
+    facts = [
+        *run_facts(loaded, "sweep", wall),
+        ("objective", 0),
+        ("best_bound", 0),
+        ("gap", 0),
+        ("scenarios", len(results)),
+        ("scenario_time_sum_s", round(sum(r.wall_time_s for r in results), 3)),
+    ]
+    with bad_input_exits():
+        write_sweep_workbook(
+            output, keys, results, facts, loaded.params, lang, force=force, protect=[workbook]
+        )
+    _print_sweep(keys, results, lang)
+    spent = sum(r.wall_time_s for r in results)
+    click.echo(
+        _pick(
+            lang,
+            f"{len(results)} 个情景, 总用时 {wall:.1f} 秒, 各情景用时之和 {spent:.1f} 秒",
+            f"{len(results)} scenarios in {wall:.1f} s wall time; scenario times add up to {spent:.1f} s",
+        )
+    )
+    click.echo(text.written(output))
+
+
+def _print_sweep(keys: Sequence[str], results: Sequence[ScenarioResult], lang: str) -> None:
+    for result in results:
+        values = " ".join(f"{key}={result.overrides.get(key)}" for key in keys)
+        line = f"{result.index + 1:>3} {pad(values, 40)} {result.status:<12}"
+        if result.kpis is not None:
+            k = result.kpis
+            line += (
+                f" moves {k.moves:>4}  due {k.due_rotated}/{k.due}  "
+                f"obligations {k.obligations_met}/{k.obligations_total}  {result.wall_time_s:.1f}s"
+            )
+        else:
+            line += f" {result.message[:120]}"
+        click.echo(line)
+
+
+@click.command(name="plan")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--years", type=click.IntRange(min=1, max=20), required=True, help="Summers to plan.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@EFFECTIVE_DATE
+@SET
+@SCENARIO
+@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds for each year.")
+@click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plans.")
+@LANG
+@FORCE
+def plan_command(
+    workbook: Path,
+    years: int,
+    output: Path,
+    effective_date: datetime | None,
+    flags: tuple[str, ...],
+    scenario: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    lang: str,
+    force: bool,
+) -> None:
+    """Plan several summers in a row, each on the roster the previous plan leaves behind."""
+    from reports.scenario_workbook import write_multi_year_workbook
+    from reports.xlsx import check_output_path
+
+    started = time.perf_counter()
+    text = messages_for(lang)
+    with bad_input_exits():
+        check_output_path(output, force=force, protect=[workbook])
+        loaded = load(workbook, scenario, flags, effective_date)
+    print_warnings(loaded.warnings, text)
+    show = live_line()
+    result = plan_years(
+        loaded.roster,
+        loaded.params,
+        years,
+        time_limit_s=time_limit,
+        workers=workers,
+        seed=seed,
+        progress=show,
+    )
+    if show is not None:
+        sys.stderr.write("\n")
+    with bad_input_exits():
+        write_multi_year_workbook(output, result, lang, force=force, protect=[workbook])
+    for year in result.years:
+        run = year.run
+        moved = {m.staff_id for m in new_moves(run.plan)}
+        due = {staff_id for staff_id, e in run.eligibility.items() if e.is_due}
+        met = sum(1 for o in run.plan.obligations if o.met)
+        returns = sum(1 for m in run.plan.moves if m.rule == "S2")
+        status, total = run.plan.status.value, len(run.plan.obligations)
+        click.echo(
+            _pick(
+                lang,
+                f"{year.year}: {status}, 调动 {len(moved)}, 应交流 {len(due & moved)}/{len(due)}, "
+                f"返回 {returns}, 指标 {met}/{total}",
+                f"{year.year}: {status}, moves {len(moved)}, due rotated {len(due & moved)}/{len(due)}, "
+                f"returns {returns}, obligations {met}/{total}",
+            )
+        )
+    click.echo(text.written(output))
+    click.echo(text.elapsed(time.perf_counter() - started))
+    if result.stopped:
+        last = result.years[-1].run.plan.status
+        fail([result.stopped], EXIT_INFEASIBLE if last is SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
