@@ -266,4 +266,3 @@ OUTPUT_SHEETS: tuple[Sheet, ...] = (
     OUT_WALKING,
     OUT_RUN,
 )
-

@@ -33,6 +33,11 @@ def tiny(tmp_path: Path) -> Path:
     return Path(shutil.copy(TINY, tmp_path / "tiny.xlsx"))
 
 
+def reason_count(output: str, label: str) -> int:
+    """The count on the summary line that starts with ``label`` (a status or reason)."""
+    return next(int(line.split()[-1]) for line in output.splitlines() if line.split()[:1] == [label])
+
+
 def test_check_prints_counts_by_status_and_reason(tiny: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
     assert result.exit_code == 0, result.output
@@ -57,12 +62,9 @@ def test_check_export_writes_eligibility_and_run_sheets(tiny: Path, tmp_path: Pa
 def test_set_flag_changes_eligibility(tiny: Path) -> None:
     """T1 at 7 years instead of 6: fewer people are due."""
     default = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
-    stricter = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en", "--set", "teacher_tenure_years=7"])
-
-    def count(output: str, label: str) -> int:
-        return next(int(line.split()[-1]) for line in output.splitlines() if line.split()[:1] == [label])
-
-    assert count(stricter.output, "T1") < count(default.output, "T1")
+    flags = ["--lang", "en", "--set", "teacher_tenure_years=7"]
+    stricter = CliRunner().invoke(main, ["check", str(tiny), *flags])
+    assert reason_count(stricter.output, "T1") < reason_count(default.output, "T1")
 
 
 def test_unknown_parameter_is_refused_by_name(tiny: Path) -> None:
@@ -78,11 +80,7 @@ def test_scenario_file_feeds_parameters(tiny: Path, tmp_path: Path) -> None:
     base = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
     older = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en", "--scenario", str(scenario)])
     assert older.exit_code == 0, older.output
-
-    def e2(output: str) -> int:
-        return next(int(line.split()[-1]) for line in output.splitlines() if line.split()[:1] == ["E2"])
-
-    assert e2(older.output) > e2(base.output)
+    assert reason_count(older.output, "E2") > reason_count(base.output, "E2")
 
 
 @pytest.mark.parametrize(
