@@ -11,7 +11,7 @@ from datetime import date
 from enum import Enum
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(str, Enum):  # noqa: UP042 - left as the exports were written against it
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
@@ -73,10 +73,11 @@ class ObligationOutcome:
     required: int
     achieved: int
     soft: bool
+    maximum: int | None = None  # an upper limit too: G4's alliance_max, G3's equality
 
     @property
     def met(self) -> bool:
-        return self.achieved >= self.required
+        return self.achieved >= self.required and (self.maximum is None or self.achieved <= self.maximum)
 
 
 @dataclass(frozen=True, slots=True)

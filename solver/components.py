@@ -1,0 +1,145 @@
+"""Decomposition: schools linked by shared groups form independent parts of the problem.
+
+No move, obligation or school constraint crosses from one component to
+another (C3 keeps moves inside shared groups; an exchange links its home and
+host; with destination_scope = district, a due person of an ungrouped school
+links it to every school it could go to), so each component is solved on its
+own and the plans are merged. Every
+objective level is a sum over components, so the per-component lexicographic
+optima add up to the global one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from rotation.codes import GroupKind
+from rotation.domain import Group, Pin, Roster, StaffMember
+from rotation.eligibility import Eligibility
+from rotation.parameters import Parameters
+from solver.rules.school import c3_destinations, c3_teaches
+
+
+@dataclass(frozen=True)
+class ComponentData:
+    """One component: its schools (sorted by id), everyone working there now, and the pins on them."""
+
+    index: int
+    count: int
+    roster: Roster
+    params: Parameters
+    eligibility: Mapping[str, Eligibility]
+    school_ids: tuple[str, ...]
+    pins: tuple[Pin, ...]
+
+    @cached_property
+    def school_set(self) -> frozenset[str]:
+        return frozenset(self.school_ids)
+
+    @cached_property
+    def staff(self) -> tuple[StaffMember, ...]:
+        """Everyone working at a school of the component now, sorted by staff id (stable variable order)."""
+        members = (m for school_id in self.school_ids for m in self.roster.staff_by_school[school_id])
+        return tuple(sorted(members, key=lambda m: m.staff_id))
+
+    @cached_property
+    def staff_now(self) -> dict[str, tuple[StaffMember, ...]]:
+        """Staff by the school they work at now, each sorted by id."""
+        by_school: dict[str, list[StaffMember]] = {school_id: [] for school_id in self.school_ids}
+        for member in self.staff:
+            by_school[member.school_id].append(member)
+        return {school_id: tuple(members) for school_id, members in by_school.items()}
+
+    @cached_property
+    def staff_by_home(self) -> dict[str, tuple[StaffMember, ...]]:
+        """Staff by home school (人事关系学校), each sorted by id."""
+        by_home: dict[str, list[StaffMember]] = {school_id: [] for school_id in self.school_ids}
+        for member in self.staff:
+            by_home[member.home_school_id].append(member)
+        return {school_id: tuple(members) for school_id, members in by_home.items()}
+
+    @cached_property
+    def groups(self) -> tuple[Group, ...]:
+        """The groups of the component, sorted by id."""
+        found = {g.group_id: g for s in self.school_ids for g in self.roster.groups_by_school[s]}
+        return tuple(found[group_id] for group_id in sorted(found))
+
+    def groups_of(self, kind: GroupKind) -> tuple[Group, ...]:
+        return tuple(group for group in self.groups if group.kind is kind)
+
+    @cached_property
+    def destinations(self) -> dict[str, tuple[str, ...]]:
+        """C3's allowed destinations of every movable person (the others have none)."""
+        return {
+            m.staff_id: c3_destinations(m, self.roster, self.params, self.eligibility[m.staff_id])
+            for m in self.staff
+            if self.eligibility[m.staff_id].movable
+        }
+
+    @property
+    def label(self) -> str:
+        return f"component {self.index + 1}/{self.count}"
+
+    @property
+    def schools_text(self) -> str:
+        """The component's schools for a message: the first few ids and how many more."""
+        shown = ", ".join(self.school_ids[:6])
+        more = len(self.school_ids) - 6
+        return f"schools {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def split_components(
+    roster: Roster, params: Parameters, eligibility: Mapping[str, Eligibility], pins: tuple[Pin, ...]
+) -> list[ComponentData]:
+    """The independent components, largest (by staff) first so they start first when solved in parallel."""
+    parent = {school_id: school_id for school_id in sorted(roster.schools)}
+
+    def find(school_id: str) -> str:
+        while parent[school_id] != school_id:
+            parent[school_id] = parent[parent[school_id]]
+            school_id = parent[school_id]
+        return school_id
+
+    def union(a: str, b: str) -> None:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+
+    for group in roster.groups.values():
+        for school_id in group.school_ids[1:]:
+            union(group.school_ids[0], school_id)
+    for member in roster.staff:
+        if member.on_exchange:
+            union(member.home_school_id, member.school_id)
+    if params.destination_scope == "district":
+        for member in roster.staff:
+            standing = eligibility[member.staff_id]
+            if standing.is_due and standing.movable and not roster.groups_by_school[member.school_id]:
+                home = roster.schools[member.school_id]
+                for school in roster.schools.values():
+                    if c3_teaches(school, member, home):
+                        union(member.school_id, school.school_id)
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for school_id in parent:
+        members[find(school_id)].append(school_id)
+    staff_count = {school_id: len(staff) for school_id, staff in roster.staff_by_school.items()}
+    parts = sorted(members.values(), key=lambda ids: (-sum(staff_count[s] for s in ids), ids[0]))
+    pins_by_root: dict[str, list[Pin]] = defaultdict(list)
+    for pin in pins:
+        pins_by_root[find(roster.staff_by_id[pin.staff_id].school_id)].append(pin)
+    return [
+        ComponentData(
+            index=index,
+            count=len(parts),
+            roster=roster,
+            params=params,
+            eligibility=eligibility,
+            school_ids=tuple(ids),
+            pins=tuple(pins_by_root[find(ids[0])]),
+        )
+        for index, ids in enumerate(parts)
+    ]

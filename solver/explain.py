@@ -1,0 +1,253 @@
+"""Why: the rules in conflict when there is no plan, and why each unmoved due person stays.
+
+No plan: a diagnostic build enforces every hard obligation, school
+constraint and pin by an assumption literal named after it; CP-SAT's
+``sufficient_assumptions_for_infeasibility`` names a set of them that cannot
+hold together (shrunk while time allows), which maps straight back to rule
+IDs, groups and schools.
+
+Unmoved due people: the cheap reasons first (no destination, C4 cap
+reached), then, when few are left, each is forced to move in a copy of the
+model; relaxing one rule family at a time shows which rule binds.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from rotation.domain import PinKind
+from solver.components import ComponentData
+from solver.counts import Count
+from solver.model import BuiltModel, build_model, make_solver
+from solver.objective import L1_NAME, Level
+from solver.result import Unmoved
+from solver.rules.base import Obligation
+from solver.rules.school import c3_no_destination, c4_outflow_cap
+
+# Forcing a move is tested one person at a time, so only when few are left to explain. The tests are
+# bounded in CP-SAT's deterministic time (per test and per component), so the reasons come out the same
+# on every run; the clock only stops them when the whole solve runs out of time.
+MAX_FORCED_TESTS = 25
+FORCED_TEST_WORK = 0.5
+FORCED_TESTS_WORK = 1.0
+# Shrinking a core costs one solve per literal: only small cores are shrunk.
+MAX_CORE_TO_SHRINK = 30
+CORE_SOLVE_WORK = 1.0
+
+ORDER_REASON = "objective: others of longer tenure moved first"
+# Which rule family a forced-move test relaxes first: the specific obligations before the
+# school constraints, and C2 (headcounts, which any lone move breaks) last.
+RELAX_ORDER: tuple[str, ...] = ("G1", "G2", "G3", "G4", "G5", "G6", "N1", "pin", "C1", "C4", "C2")
+
+
+def explain_infeasible(data: ComponentData, seed: int, deadline: float) -> tuple[str, ...]:
+    """Lines naming the rules, groups and schools that conflict, and what relaxes each."""
+    diagnostic = build_model(data, diagnostic=True)
+    core = _core(diagnostic.model, sorted(diagnostic.assumptions), seed, deadline)
+    if not core:
+        return (
+            f"{data.label} ({data.schools_text}): no plan satisfies the hard rules, and the conflict "
+            "could not be isolated within the time limit; try --set soft=G1,G2,G3,G4,G5,G6",
+        )
+    conflicting = [diagnostic.assumptions[index] for index in core]
+    relax = dict.fromkeys(obligation.relax for obligation in conflicting)
+    return (
+        f"{data.label} ({data.schools_text}) has no plan: "
+        + "; ".join(obligation.description for obligation in conflicting),
+        "relax with " + "; ".join(relax),
+    )
+
+
+def unmoved_reasons(
+    built: BuiltModel, solution: list[int], seed: int, deadline: float
+) -> tuple[Unmoved, ...]:
+    """A reason for every due person the plan leaves in place, claiming only rules that bind.
+
+    No destination: C3 (or never-pins). Home school at its C4 cap: C4. Then,
+    when few are left, a forced-move test (``_forced_move_reasons``). The rest
+    get the C2 limit a lone move would break, or the objective's order.
+    """
+    data, variables = built.data, built.variables
+    roster, params = data.roster, data.params
+    never = {(p.staff_id, p.to_school_id) for p in data.pins if p.kind is PinKind.NEVER}
+    reasons: dict[str, str] = {}
+    pending = []
+    for member in data.staff:
+        who = member.staff_id
+        if not data.eligibility[who].is_due or variables.moved(who).value(solution):
+            continue
+        options = variables.moves_of.get(who, [])
+        cap = c4_outflow_cap(len(data.staff_now[member.school_id]), params)
+        if not options:
+            reasons[who] = c3_no_destination(member, roster, params)
+        elif all((who, destination) in never for destination, _ in options):
+            reasons[who] = "pin: every destination is forbidden by a never pin"
+        elif variables.moves_out[member.school_id].value(solution) >= cap:
+            reasons[who] = f"C4: outflow cap of {member.school_id} ({cap}) reached"
+        else:
+            pending.append(member)
+    if pending and len(pending) <= MAX_FORCED_TESTS:
+        reasons.update(_forced_move_reasons(built, solution, [m.staff_id for m in pending], seed, deadline))
+    for member in pending:
+        if member.staff_id not in reasons:
+            reasons[member.staff_id] = _limit_reason(built, solution, member.staff_id)
+    return tuple(
+        Unmoved(who, roster.staff_by_id[who].school_id, reason) for who, reason in sorted(reasons.items())
+    )
+
+
+def _forced_move_reasons(
+    built: BuiltModel, solution: list[int], staff_ids: list[str], seed: int, deadline: float
+) -> dict[str, str]:
+    """Force each person to move, keeping the soft shortfall (L1) and the number of due people moved (L2).
+
+    Feasible: only the tenure order kept them. Infeasible: relax one rule
+    family at a time; the first whose absence lets them move binds, and the
+    reason names its instance nearest the person. Nothing is said when no
+    single rule explains it or time runs out (the caller then falls back).
+    """
+    data = built.data
+    shortfall = _shortfall_level(built).value(solution)
+    due_moved = _due_moved(built).value(solution)
+    binding = {o.rule for o in built.obligations if o.can_fail() and not data.params.is_soft(o.rule)}
+    families = [rule for rule in RELAX_ORDER if rule in binding]
+
+    bases: dict[tuple[frozenset[str], tuple[bool, bool]], BuiltModel] = {}
+    work_left = [FORCED_TESTS_WORK]
+
+    def can_move(
+        staff_id: str, skip: frozenset[str] = frozenset(), kept: tuple[bool, bool] = (True, True)
+    ) -> bool | None:
+        if work_left[0] <= 0:
+            return None
+        base = bases.get((skip, kept))
+        if base is None:
+            base = bases[skip, kept] = build_model(data, skip=skip)
+            if kept[0]:
+                base.model.add(_shortfall_level(base).expr() <= shortfall)
+            if kept[1]:
+                base.model.add(_due_moved(base).expr() >= due_moved)
+            # Starting from the plan, a forced move that is possible is found at once.
+            base.model.proto.solution_hint.vars.extend(range(built.decisions))
+            base.model.proto.solution_hint.values.extend(solution[: built.decisions])
+        model = base.model.clone()
+        model.add(base.variables.moved(staff_id).expr() >= 1)
+        solver = make_solver(
+            seed, deadline - time.monotonic(), work_limit=min(FORCED_TEST_WORK, work_left[0])
+        )
+        status = solver.solve(model)
+        work_left[0] -= solver.deterministic_time
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return True
+        return False if status == cp_model.INFEASIBLE else None
+
+    reasons: dict[str, str] = {}
+    for staff_id in staff_ids:
+        if time.monotonic() >= deadline:
+            break
+        verdict = can_move(staff_id)
+        if verdict:
+            reasons[staff_id] = ORDER_REASON
+        if verdict is not False:
+            continue
+        for rule in families:
+            verdict = can_move(staff_id, skip=frozenset({rule}))
+            if verdict:
+                reasons[staff_id] = _binding_brief(built, solution, staff_id, rule)
+            if verdict is not False:
+                break
+        else:
+            if can_move(staff_id, kept=(False, True)):
+                reasons[staff_id] = "objective: moving them would leave a soft obligation (L1) further short"
+            elif can_move(staff_id, kept=(True, False)):
+                reasons[staff_id] = "objective: moving them would lower the number of due people rotated"
+    return reasons
+
+
+def _binding_brief(built: BuiltModel, solution: list[int], staff_id: str, rule: str) -> str:
+    """The instance of ``rule`` nearest the person: at the home school, of their subject, at a destination."""
+    member = built.data.roster.staff_by_id[staff_id]
+    destinations = {destination for destination, _ in built.variables.moves_of[staff_id]}
+    instances = [o for o in built.obligations if o.rule == rule and o.can_fail()]
+    if rule == "C2" and all(_headroom(o, solution)[1] <= 0 for o in instances if o.school_id in destinations):
+        return "C2: no room at any destination"
+
+    own = {var.index for _, var in built.variables.moves_of[staff_id]}
+
+    def nearness(obligation: Obligation) -> tuple[bool, bool, bool]:
+        counts = (obligation.achieved, obligation.required, obligation.maximum)
+        involves = any(var.index in own for count in counts if count is not None for var in count.variables)
+        return (
+            not involves,
+            obligation.school_id != member.school_id,
+            obligation.school_id not in destinations,
+        )
+
+    return min(instances, key=nearness).brief
+
+
+def _limit_reason(built: BuiltModel, solution: list[int], staff_id: str) -> str:
+    """Without a forced-move test: the C2 limit that a lone move would break, else the objective's order."""
+    c2 = {o.school_id: o for o in built.obligations if o.rule == "C2"}
+    member = built.data.roster.staff_by_id[staff_id]
+    if all(_headroom(c2[d], solution)[1] <= 0 for d, _ in built.variables.moves_of[staff_id]):
+        return "C2: no room at any destination"
+    if _headroom(c2[member.school_id], solution)[0] <= 0:
+        return f"C2: {member.school_id} cannot lose staff without someone arriving"
+    return ORDER_REASON
+
+
+def _headroom(obligation: Obligation, solution: list[int]) -> tuple[int, int]:
+    """How far an obligation's count is above its minimum and below its maximum in the plan."""
+    achieved = obligation.achieved.value(solution)
+    above = achieved - obligation.required.value(solution) if obligation.required is not None else achieved
+    below = obligation.maximum.value(solution) - achieved if obligation.maximum is not None else 1
+    return above, below
+
+
+def _shortfall_level(built: BuiltModel) -> Level:
+    return next(level for level in built.levels if level.name == L1_NAME)
+
+
+def _due_moved(built: BuiltModel) -> Count:
+    moved = Count()
+    for member in built.data.staff:
+        if built.data.eligibility[member.staff_id].is_due:
+            moved.extend(built.variables.moved(member.staff_id))
+    return moved
+
+
+def _core(model: cp_model.CpModel, literals: list[int], seed: int, deadline: float) -> list[int]:
+    """A small set of the ``literals`` that cannot all hold (empty when none is found in time).
+
+    CP-SAT's core is sufficient, not minimal: while time allows, each literal
+    is dropped in turn and stays out when the rest still conflict.
+    """
+    status, core = _solve_with(model, literals, seed, deadline)
+    if status != cp_model.INFEASIBLE or len(core) > MAX_CORE_TO_SHRINK:
+        return core
+    position = 0
+    while position < len(core) and time.monotonic() < deadline:
+        trial = core[:position] + core[position + 1 :]
+        status, smaller = _solve_with(model, trial, seed, deadline, CORE_SOLVE_WORK)
+        if status == cp_model.INFEASIBLE and smaller:
+            core = [index for index in trial if index in set(smaller)]
+        else:
+            position += 1
+    return core
+
+
+def _solve_with(
+    model: cp_model.CpModel, literals: list[int], seed: int, deadline: float, work_limit: float | None = None
+) -> tuple[cp_model.CpSolverStatus, list[int]]:
+    """Solve for feasibility assuming ``literals``; the status and, when infeasible, a core (in order)."""
+    model.clear_assumptions()
+    model.add_assumptions([model.get_bool_var_from_proto_index(index) for index in literals])
+    solver = make_solver(seed, deadline - time.monotonic(), presolve=True, work_limit=work_limit)
+    status = solver.solve(model)
+    if status != cp_model.INFEASIBLE:
+        return status, []
+    found = set(solver.sufficient_assumptions_for_infeasibility())
+    return status, [index for index in literals if index in found]

@@ -1,0 +1,168 @@
+"""Build the CP-SAT model of one component from the rule registry.
+
+Order matters only in one place: the variables (solver/variables.py) come
+first, because every rule counts people through ``place``; the objective
+levels come last, because L1 sums the penalties the soft obligations create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rotation.domain import PinKind
+from solver.components import ComponentData
+from solver.counts import Count, difference
+from solver.objective import Level, make_levels
+from solver.rules import RULES, Obligation, RuleContext
+from solver.variables import Variables, make_variables
+
+
+@dataclass(frozen=True)
+class BuiltModel:
+    """A component's model with what is needed to read and explain its solutions.
+
+    ``decisions`` is the number of decision variables, created first and in
+    the same order by every build, so a solution's first ``decisions`` values
+    hint any build of the component. ``assumptions`` maps the index of each
+    hard obligation's literal to the obligation; it is filled only in a
+    diagnostic build, where every hard obligation (and pin) is enforced by a
+    literal named after it, so that a core of assumptions names the rules,
+    groups and schools in conflict.
+    """
+
+    model: cp_model.CpModel
+    data: ComponentData
+    variables: Variables
+    decisions: int
+    obligations: tuple[Obligation, ...]
+    penalties: tuple[cp_model.IntVar, ...]
+    assumptions: dict[int, Obligation]
+    levels: tuple[Level, ...]
+
+
+def build_model(
+    data: ComponentData, diagnostic: bool = False, skip: frozenset[str] = frozenset()
+) -> BuiltModel:
+    """The component's model; ``skip`` leaves out the obligations of some rules (to test what binds)."""
+    model = cp_model.CpModel()
+    variables = make_variables(model, data)
+    decisions = len(model.proto.variables)
+    ctx = RuleContext(data, variables)
+    obligations = [obligation for rule in RULES for obligation in rule(ctx)]
+    obligations.extend(pin_obligations(ctx))
+    obligations = [obligation for obligation in obligations if obligation.rule not in skip]
+    penalties: list[cp_model.IntVar] = []
+    enforced: list[tuple[Obligation, list[cp_model.Constraint]]] = []
+    for obligation in obligations:
+        if not obligation.can_fail():
+            continue
+        if data.params.is_soft(obligation.rule):
+            penalties.extend(_penalise(model, obligation))
+        else:
+            enforced.append((obligation, _enforce(model, obligation)))
+    levels = make_levels(ctx, model, penalties)
+    assumptions: dict[int, Obligation] = {}
+    if diagnostic:
+        # Literals come last, so every other variable has the same index as in the normal build
+        # and a normal solution is a hint for the diagnostic model as it stands.
+        for obligation, constraints in enforced:
+            literal = model.new_bool_var(obligation.name)
+            for constraint in constraints:
+                constraint.only_enforce_if(literal)
+            assumptions[literal.index] = obligation
+    return BuiltModel(
+        model, data, variables, decisions, tuple(obligations), tuple(penalties), assumptions, levels
+    )
+
+
+def make_solver(
+    seed: int, time_limit_s: float, presolve: bool = False, work_limit: float | None = None
+) -> cp_model.CpSolver:
+    """A CP-SAT solver with one search thread, and presolve only when asked.
+
+    A single thread makes the search, and so the plan, depend only on the
+    model and the seed, never on thread timing; parallelism comes from solving
+    components side by side. Presolve is off for optimising because its
+    rewriting of the headcount (C2) equalities leaves an LP bound that cannot
+    close the tie-break levels (on a generated district: minutes unproven with
+    it, well under a second proven without it). Cores of assumptions are the
+    other way round: without presolve the enforced constraints stay out of the
+    LP and proving a conflict takes seconds instead of milliseconds.
+    ``work_limit`` bounds CP-SAT's deterministic time, which unlike the
+    clock gives the same answer on every run.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.cp_model_presolve = presolve
+    solver.parameters.max_time_in_seconds = max(time_limit_s, 0.01)
+    if work_limit is not None:
+        solver.parameters.max_deterministic_time = max(work_limit, 0.001)
+    return solver
+
+
+def pin_obligations(ctx: RuleContext) -> list[Obligation]:
+    """Pins as obligations: a must-pin needs its move, a never-pin forbids it.
+
+    A must-pin without a variable is refused before building (solve.check_pins);
+    a never-pin without one forbids what C3, S1, S2 or E already forbid.
+    """
+    found: list[Obligation] = []
+    for pin in sorted(ctx.data.pins, key=lambda p: (p.staff_id, p.to_school_id, p.kind.value)):
+        var = ctx.variables.move.get((pin.staff_id, pin.to_school_id))
+        if var is None:
+            continue
+        must = pin.kind is PinKind.MUST
+        verb = "must move" if must else "must not move"
+        found.append(
+            Obligation(
+                rule="pin",
+                group_id=None,
+                school_id=pin.to_school_id,
+                part=f"{pin.staff_id}:{pin.kind.value}",
+                achieved=Count(0, [var]),
+                required=Count(1) if must else None,
+                maximum=None if must else Count(0),
+                description=f"pin: {pin.staff_id} {verb} to {pin.to_school_id}",
+                brief=f"pin: {pin.staff_id} {verb} to {pin.to_school_id}",
+                relax=f"pin: drop the {pin.kind.value} pin of {pin.staff_id} to {pin.to_school_id}",
+                reported=False,
+            )
+        )
+    return found
+
+
+def _enforce(model: cp_model.CpModel, obligation: Obligation) -> list[cp_model.Constraint]:
+    """scale·achieved ≥ required and achieved ≤ maximum, as one equality when they coincide (G3)."""
+    constraints: list[cp_model.Constraint] = []
+    achieved = obligation.achieved
+    if obligation.required is not None:
+        gap = difference(achieved, obligation.required, obligation.scale)
+        if obligation.maximum is obligation.required and obligation.scale == 1:
+            constraints.append(model.add(gap.expr() == 0))
+        else:
+            constraints.append(model.add(gap.expr() >= 0))
+    if obligation.maximum is not None and obligation.maximum is not obligation.required:
+        constraints.append(model.add(difference(achieved, obligation.maximum).expr() <= 0))
+    return constraints
+
+
+def _penalise(model: cp_model.CpModel, obligation: Obligation) -> list[cp_model.IntVar]:
+    """Soft: a shortfall (and an excess) variable, in people, that L1 minimises."""
+    penalties: list[cp_model.IntVar] = []
+    achieved, scale = obligation.achieved, obligation.scale
+    if obligation.required is not None:
+        worst = max(0, -(-(obligation.required.upper - scale * achieved.lower) // scale))
+        shortfall = model.new_int_var(0, worst, f"{obligation.name}_shortfall")
+        model.add(difference(achieved, obligation.required, scale).expr() + scale * shortfall >= 0)
+        penalties.append(shortfall)
+    if obligation.maximum is not None:
+        worst = max(0, achieved.upper - obligation.maximum.lower)
+        excess = model.new_int_var(0, worst, f"{obligation.name}_excess")
+        over = difference(achieved, obligation.maximum)
+        over.add(excess, -1)
+        model.add(over.expr() <= 0)
+        penalties.append(excess)
+    return penalties

@@ -1,0 +1,278 @@
+"""Group obligations G1, G2, G3, G4 and G6 (G5 lives in walking.py).
+
+All count the stock: everyone whose home school is the sender and who works
+at the receiver next term, whether newly moved, locked there (S1) or extended
+(S2), so a team already in place is not sent again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+
+from rotation.codes import (
+    ACADEMIC_SUBJECTS,
+    G2_PRIMARY_CORE_SUBJECTS,
+    PRIMARY_BANDS,
+    Area,
+    Band,
+    GroupKind,
+    Post,
+)
+from rotation.domain import Group, School, StaffMember
+from solver.counts import Count
+from solver.rules.base import Obligation, RuleContext
+
+G2_BANDS: frozenset[Band] = frozenset({Band.JUNIOR, *PRIMARY_BANDS})
+
+
+def g1_counts_in_team(member: StaffMember) -> bool:
+    """G1: who may be part of a management team (vice principal, middle manager or key teacher)."""
+    return member.post in (Post.VICE_PRINCIPAL, Post.MIDDLE_MANAGER) or member.is_key_teacher
+
+
+def g2_counts_as_key(member: StaffMember, school: School) -> bool:
+    """G2: a key teacher of a junior or primary band the member school teaches."""
+    return member.is_key_teacher and member.band in G2_BANDS & school.bands
+
+
+def g3_post_class(member: StaffMember) -> str:
+    """G3's post classes: leader (principal, vice principal), middle_manager, teacher."""
+    return "leader" if member.post.is_leader else member.post.value
+
+
+def g6_counts(member: StaffMember, subject: str) -> bool:
+    """G6: a senior-band teacher of ``subject`` with senior-3 (高三) experience."""
+    return member.band is Band.SENIOR and member.senior3 and member.subject == subject
+
+
+def sent(ctx: RuleContext, sender: str, receiver: str, counts: Callable[[StaffMember], bool]) -> Count:
+    """The stock from ``sender`` at ``receiver`` next term, among the people ``counts`` accepts."""
+    result = Count()
+    for member in ctx.data.staff_by_home[sender]:
+        there = ctx.variables.place[member.staff_id].get(receiver)
+        if there is not None and counts(member):
+            result.extend(there)
+    return result
+
+
+def g1_management_team(ctx: RuleContext) -> list[Obligation]:
+    """G1: the lead of a tight group sends each member a management team of at least tight_mgmt_team_min."""
+    required = ctx.data.params.tight_mgmt_team_min
+    found: list[Obligation] = []
+    for group, lead, member_school in _tight_pairs(ctx):
+        team = Count()
+        for member in ctx.data.staff_by_home[lead]:
+            tag = ctx.variables.team_tag.get((member.staff_id, member_school))
+            if tag is not None:
+                team.add(tag)
+        found.append(
+            Obligation(
+                rule="G1",
+                group_id=group.group_id,
+                school_id=member_school,
+                part="team",
+                achieved=team,
+                required=Count(required),
+                maximum=None,
+                description=(
+                    f"G1 group {group.group_id} member {member_school}: needs {required} management team "
+                    f"members (vice principals, middle managers, key teachers) from lead {lead}, "
+                    f"{team.upper} could be there"
+                ),
+                brief=f"G1 group {group.group_id}: management team for {member_school}",
+                relax="G1: --set soft=G1 or lower tight_mgmt_team_min",
+            )
+        )
+    return found
+
+
+def g2_key_teachers(ctx: RuleContext) -> list[Obligation]:
+    """G2: the lead sends each member key teachers.
+
+    At least tight_key_junior_min when the member teaches junior grades,
+    tight_key_primary_band_min per primary band it teaches, and among the
+    primary ones one each of 语文, 数学, 英语. Parts: junior, primary_lower,
+    primary_middle, primary_upper, 语文, 数学, 英语.
+    """
+    params = ctx.data.params
+    found: list[Obligation] = []
+    for group, lead, member_school in _tight_pairs(ctx):
+        bands = ctx.data.roster.schools[member_school].bands
+        tagged = [
+            (member, ctx.variables.key_tag[member.staff_id, member_school])
+            for member in ctx.data.staff_by_home[lead]
+            if (member.staff_id, member_school) in ctx.variables.key_tag
+        ]
+        primary = frozenset(PRIMARY_BANDS) & bands
+        # (part, required, bands counted, subject counted or None, parameter that lowers it)
+        parts: list[tuple[str, int, frozenset[Band], str | None, str | None]] = []
+        if Band.JUNIOR in bands:
+            parts.append(
+                (
+                    "junior",
+                    params.tight_key_junior_min,
+                    frozenset({Band.JUNIOR}),
+                    None,
+                    "tight_key_junior_min",
+                )
+            )
+        for band in PRIMARY_BANDS:
+            if band in primary:
+                parts.append(
+                    (
+                        band.value,
+                        params.tight_key_primary_band_min,
+                        frozenset({band}),
+                        None,
+                        "tight_key_primary_band_min",
+                    )
+                )
+        if primary:
+            parts.extend((subject, 1, primary, subject, None) for subject in G2_PRIMARY_CORE_SUBJECTS)
+        for part, required, counted_bands, subject, parameter in parts:
+            keys = Count(
+                0,
+                (
+                    tag
+                    for member, tag in tagged
+                    if member.band in counted_bands and subject in (None, member.subject)
+                ),
+            )
+            what = f"primary {part}" if subject else part
+            found.append(
+                Obligation(
+                    rule="G2",
+                    group_id=group.group_id,
+                    school_id=member_school,
+                    part=part,
+                    achieved=keys,
+                    required=Count(required),
+                    maximum=None,
+                    description=(
+                        f"G2 group {group.group_id} member {member_school}: needs {required} {what} key "
+                        f"teacher(s) from lead {lead}, {keys.upper} could be there"
+                    ),
+                    brief=f"G2 group {group.group_id}: {what} key teachers for {member_school}",
+                    relax=f"G2: --set soft=G2 or lower {parameter}" if parameter else "G2: --set soft=G2",
+                )
+            )
+    return found
+
+
+def g3_reciprocity(ctx: RuleContext) -> list[Obligation]:
+    """G3: each member sends its lead as many people of each (post class, band) as it receives.
+
+    Equality in the stock both ways; part ``teacher:primary_lower``, ``leader:``
+    for a blank band. Obligations are only created for pairs someone could fill.
+    """
+    found: list[Obligation] = []
+    for group, lead, member_school in _tight_pairs(ctx):
+        flows: dict[tuple[str, str], tuple[Count, Count]] = defaultdict(lambda: (Count(), Count()))
+        for sender, receiver, side in ((lead, member_school, 0), (member_school, lead, 1)):
+            for member in ctx.data.staff_by_home[sender]:
+                there = ctx.variables.place[member.staff_id].get(receiver)
+                if there is not None:
+                    key = (g3_post_class(member), member.band.value if member.band else "")
+                    flows[key][side].extend(there)
+        for (post_class, band), (received, returned) in sorted(flows.items()):
+            part = f"{post_class}:{band}"
+            found.append(
+                Obligation(
+                    rule="G3",
+                    group_id=group.group_id,
+                    school_id=member_school,
+                    part=part,
+                    achieved=returned,
+                    required=received,
+                    maximum=received,
+                    description=(
+                        f"G3 group {group.group_id} member {member_school}: sends lead {lead} as many "
+                        f"{part} as it receives from it"
+                    ),
+                    brief=f"G3 group {group.group_id}: a move between {lead} and {member_school} "
+                    f"needs a matching one back ({part})",
+                    relax="G3: --set soft=G3",
+                )
+            )
+    return found
+
+
+def g4_alliance(ctx: RuleContext) -> list[Obligation]:
+    """G4: an alliance's urban schools send between alliance_min and alliance_max people (any post)
+    to its town and rural schools; one instance per alliance, both limits hard."""
+    params = ctx.data.params
+    found: list[Obligation] = []
+    for group in ctx.data.groups_of(GroupKind.ALLIANCE):
+        urban, others = g4_sides(ctx.data.roster.schools, group)
+        stock = Count()
+        for sender in urban:
+            for receiver in others:
+                stock.extend(sent(ctx, sender, receiver, lambda _: True))
+        low, high = params.alliance_min, params.alliance_max
+        found.append(
+            Obligation(
+                rule="G4",
+                group_id=group.group_id,
+                school_id=None,
+                part="",
+                achieved=stock,
+                required=Count(low),
+                maximum=Count(high),
+                description=(
+                    f"G4 alliance {group.group_id}: its urban schools send between {low} and {high} people "
+                    f"to its town and rural schools, {stock.upper} could be there"
+                ),
+                brief=f"G4 alliance {group.group_id}: urban schools send between {low} and {high}",
+                relax="G4: --set soft=G4 or change alliance_min / alliance_max",
+            )
+        )
+    return found
+
+
+def g6_high_school_pair(ctx: RuleContext) -> list[Obligation]:
+    """G6: the two schools of a high-school pair exchange at least hs_pair_per_subject_min senior-3
+    teachers per academic subject each way. Part ``数学:S001->S002``: the subject, then the
+    direction as sender->receiver; school_id is the receiver."""
+    required = ctx.data.params.hs_pair_per_subject_min
+    found: list[Obligation] = []
+    for group in ctx.data.groups_of(GroupKind.HS_PAIR):
+        first, second = group.school_ids
+        for subject in ACADEMIC_SUBJECTS:
+            for sender, receiver in ((first, second), (second, first)):
+                stock = sent(ctx, sender, receiver, partial(g6_counts, subject=subject))
+                found.append(
+                    Obligation(
+                        rule="G6",
+                        group_id=group.group_id,
+                        school_id=receiver,
+                        part=f"{subject}:{sender}->{receiver}",
+                        achieved=stock,
+                        required=Count(required),
+                        maximum=None,
+                        description=(
+                            f"G6 pair {group.group_id}: {sender} sends {receiver} {required} senior-3 "
+                            f"{subject} teacher(s), {stock.upper} could be there"
+                        ),
+                        brief=f"G6 pair {group.group_id}: {subject} {sender}->{receiver}",
+                        relax="G6: --set soft=G6 or lower hs_pair_per_subject_min",
+                    )
+                )
+    return found
+
+
+def g4_sides(schools: dict[str, School], group: Group) -> tuple[list[str], list[str]]:
+    """G4: an alliance's urban senders and its town and rural receivers."""
+    urban = [s for s in group.school_ids if schools[s].area is Area.URBAN]
+    others = [s for s in group.school_ids if schools[s].area is not Area.URBAN]
+    return urban, others
+
+
+def _tight_pairs(ctx: RuleContext) -> list[tuple[Group, str, str]]:
+    """(group, lead, member) for every member of every tight group, in id order."""
+    pairs: list[tuple[Group, str, str]] = []
+    for group in ctx.data.groups_of(GroupKind.TIGHT):
+        assert group.lead is not None, f"tight group {group.group_id} without a lead"
+        pairs.extend((group, group.lead, member) for member in sorted(group.members))
+    return pairs

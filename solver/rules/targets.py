@@ -1,0 +1,71 @@
+"""District targets: N1 (rotation ratio and key share at urban and quality schools).
+
+N2 (key teachers toward weak, new and rural schools) is an objective term, in solver/objective.py.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil
+
+from rotation.codes import Area, Category
+from solver.counts import Count
+from solver.rules.base import Obligation, RuleContext
+
+
+def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
+    """N1: at each urban or quality school, new moves out ≥ ⌈min_rotation_ratio × due people⌉, and key
+    teachers among them ≥ ⌈min_key_share × moves out⌉.
+
+    Part "" is the rotation count (only where someone is due), part "key" the
+    key share, kept exact as den·key ≥ num·out with the share read as the
+    decimal the planner typed. Soft by default (``hard=N1`` makes it hard).
+    """
+    data, variables = ctx.data, ctx.variables
+    rotation = Fraction(str(data.params.min_rotation_ratio))
+    share = Fraction(str(data.params.min_key_share))
+    found: list[Obligation] = []
+    for school_id in data.school_ids:
+        school = data.roster.schools[school_id]
+        out = variables.moves_out[school_id]
+        if (school.area is not Area.URBAN and school.category is not Category.QUALITY) or out.is_constant:
+            continue
+        due = sum(1 for m in data.staff_now[school_id] if data.eligibility[m.staff_id].is_due)
+        if due:
+            needed = ceil(rotation * due)
+            found.append(
+                Obligation(
+                    rule="N1",
+                    group_id=None,
+                    school_id=school_id,
+                    part="",
+                    achieved=out,
+                    required=Count(needed),
+                    maximum=None,
+                    description=f"N1 at {school_id}: {needed} of its {due} due people rotate",
+                    brief=f"N1: {school_id} rotates {needed} of its due people",
+                    relax="N1: remove N1 from hard= or lower min_rotation_ratio",
+                )
+            )
+        keys = Count()
+        for member in data.staff_now[school_id]:
+            if member.is_key_teacher:
+                keys.extend(variables.moved(member.staff_id))
+        scaled_out = Count()
+        scaled_out.extend(out, share.numerator)
+        found.append(
+            Obligation(
+                rule="N1",
+                group_id=None,
+                school_id=school_id,
+                part="key",
+                achieved=keys,
+                required=scaled_out,
+                maximum=None,
+                scale=share.denominator,
+                description=f"N1 at {school_id}: key teachers are {share} of those who rotate from it",
+                brief=f"N1: key-teacher share of moves out of {school_id}",
+                relax="N1: remove N1 from hard= or lower min_key_share",
+            )
+        )
+    return found

@@ -1,0 +1,361 @@
+"""The public entry point: ``solve(roster, params, eligibility, options, progress) -> Plan``.
+
+The roster is split into independent components (solver/components.py),
+solved side by side in threads (CP-SAT releases the GIL), and the plans
+merged. Each component is optimised level by level (lexicographic) or in one
+weighted solve, each solve on a single search thread (solver.model.make_solver),
+so the same input, parameters and seed give the same plan whatever the number
+of workers and the thread timing, as long as no level is cut by the time limit.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rotation.domain import Pin, PinKind, Roster
+from rotation.eligibility import Eligibility
+from rotation.parameters import Parameters
+from solver.components import ComponentData, split_components
+from solver.explain import explain_infeasible, unmoved_reasons
+from solver.model import BuiltModel, build_model, make_solver
+from solver.objective import LEVEL_NAMES, Level, weighted_level
+from solver.plan import read_plan
+from solver.result import LevelResult, Plan, SolveStatus
+from solver.rules.school import c3_why_not
+
+Progress = Callable[[str], None]
+
+# Status of a merged plan: the worst of its components.
+_SEVERITY = (
+    SolveStatus.OPTIMAL,
+    SolveStatus.FEASIBLE,
+    SolveStatus.UNKNOWN,
+    SolveStatus.MODEL_INVALID,
+    SolveStatus.INFEASIBLE,
+)
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+}
+# A small component may still take this much of the remaining time (it rarely needs it).
+MIN_COMPONENT_SHARE_S = 1.0
+# A component may take this many times its share by size: most finish far inside it, and the
+# time they leave would otherwise go unused while a harder one stops short of proving optimality.
+OVERCOMMIT = 4.0
+# An infeasible component gets at least this long to find the conflicting rules.
+MIN_EXPLAIN_S = 5.0
+PROGRESS_INTERVAL_S = 0.25
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve: ``time_limit_s`` for the whole solve, ``workers`` components solved side by side
+    (0: one per CPU), ``seed`` for CP-SAT, and ``pins`` added to the roster's own."""
+
+    time_limit_s: float = 60.0
+    workers: int = 0
+    seed: int = 0
+    pins: tuple[Pin, ...] = ()
+
+
+class PinError(ValueError):
+    """Pins refused before solving; ``problems`` has one sentence per pin naming the rule that forbids it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """What one component's solve may use: the seed, the end of its time, the progress line."""
+
+    seed: int
+    deadline: float
+    report: Callable[[str], None]
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+
+def solve(
+    roster: Roster,
+    params: Parameters,
+    eligibility: Mapping[str, Eligibility],
+    options: SolveOptions = SolveOptions(),
+    progress: Progress | None = None,
+) -> Plan:
+    """The optimal rotation plan for ``roster``, or the reasons there is none.
+
+    Raises PinError when a must-pin asks for a move that C3, S1, S2 or an
+    exemption forbids. ``progress`` receives short live lines (at most four a
+    second) while solving.
+    """
+    started = time.monotonic()
+    pins = roster.pins + options.pins
+    check_pins(roster, params, eligibility, pins)
+    components = split_components(roster, params, eligibility, pins)
+    workers = options.workers or os.cpu_count() or 1
+    lanes = max(1, min(workers, len(components)))
+    report = _Throttle(progress, started)
+    clock = _Clock(started + options.time_limit_s, lanes, [len(c.staff) for c in components])
+
+    def run(data: ComponentData) -> Plan:
+        return solve_component(data, SolveSettings(options.seed, clock.deadline_for(len(data.staff)), report))
+
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        plans = list(pool.map(run, components))
+    plan = merge_plans(plans, time.monotonic() - started)
+    if progress is not None:
+        progress(f"done: {plan.status}, {len(components)} component(s), {plan.wall_time_s:.1f}s")
+    return plan
+
+
+def check_pins(
+    roster: Roster, params: Parameters, eligibility: Mapping[str, Eligibility], pins: tuple[Pin, ...]
+) -> None:
+    """Refuse, all at once, pins that name unknown people or schools, or must-pins no plan may honour."""
+    problems: list[str] = []
+    musts: dict[str, list[str]] = {}
+    for pin in pins:
+        label = f"{pin.kind.value} pin {pin.staff_id} -> {pin.to_school_id}"
+        member = roster.staff_by_id.get(pin.staff_id)
+        if member is None:
+            problems.append(f"{label}: no staff member {pin.staff_id}")
+        elif pin.to_school_id not in roster.schools:
+            problems.append(f"{label}: no school {pin.to_school_id}")
+        elif pin.kind is PinKind.MUST:
+            reason = c3_why_not(member, pin.to_school_id, roster, params, eligibility[pin.staff_id])
+            if reason is not None:
+                problems.append(f"{label} refused: {reason}")
+            musts.setdefault(pin.staff_id, []).append(pin.to_school_id)
+    for staff_id, schools in sorted(musts.items()):
+        if len(set(schools)) > 1:
+            problems.append(
+                f"must pins {staff_id}: one person cannot move to {', '.join(sorted(set(schools)))}"
+            )
+    never = {(p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.NEVER}
+    for staff_id, schools in sorted(musts.items()):
+        for school_id in sorted(set(schools) & {s for who, s in never if who == staff_id}):
+            problems.append(f"pins {staff_id} -> {school_id}: both must and never")
+    if problems:
+        raise PinError(problems)
+
+
+def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
+    """One component's plan: optimise, read the solution, explain what did not happen."""
+    started = time.monotonic()
+    built = build_model(data)
+    results, solution, status = _optimise(built, settings)
+    if solution is None:
+        if status is SolveStatus.INFEASIBLE:
+            explain_by = max(settings.deadline, time.monotonic() + MIN_EXPLAIN_S)
+            explanation = explain_infeasible(data, settings.seed, explain_by)
+        else:
+            explanation = (
+                f"{data.label} ({data.schools_text}): no plan found within the time limit "
+                f"({status}); give it more time (--time-limit)",
+            )
+        return Plan(status, (), (), (), (), (), tuple(results), time.monotonic() - started, explanation)
+    rows = read_plan(built, solution)
+    unmoved = unmoved_reasons(built, solution, settings.seed, settings.deadline)
+    overall = (
+        SolveStatus.OPTIMAL if all(r.status is SolveStatus.OPTIMAL for r in results) else SolveStatus.FEASIBLE
+    )
+    return Plan(
+        overall,
+        rows.moves,
+        rows.extensions,
+        rows.walks,
+        rows.obligations,
+        unmoved,
+        tuple(results),
+        time.monotonic() - started,
+    )
+
+
+def _optimise(
+    built: BuiltModel, settings: SolveSettings
+) -> tuple[list[LevelResult], list[int] | None, SolveStatus]:
+    """Solve the levels in order, fixing each before the next; the best solution and the first status.
+
+    A level proven optimal is fixed to its value; one stopped by the time
+    limit is bounded by the value found, so later levels cannot worsen it.
+    The previous solution is the next level's hint, so each re-solve starts
+    from a plan it only has to improve.
+    """
+    model = built.model
+    levels: list[Level] = [level for level in built.levels if level.terms]
+    if built.data.params.objective_mode == "weighted" and levels:
+        levels = [weighted_level(tuple(levels), model)]
+    if not levels:
+        levels = [Level("feasibility", False, [], [])]
+    results: list[LevelResult] = []
+    solution: list[int] | None = None
+    first_status = SolveStatus.UNKNOWN
+    for position, level in enumerate(levels):
+        model.proto.clear_objective()
+        if level.terms:
+            (model.maximize if level.maximise else model.minimize)(level.expr())
+        if solution is not None:
+            model.proto.clear_solution_hint()
+            model.proto.solution_hint.vars.extend(range(len(solution)))
+            model.proto.solution_hint.values.extend(solution)
+        # Up to twice a fair share of what is left, so time a level does not use flows to the next.
+        budget = min(settings.remaining(), 2 * settings.remaining() / (len(levels) - position))
+        last = position == len(levels) - 1
+        result, found = _solve_level(built, level, settings, budget)
+        results.append(result)
+        if position == 0:
+            first_status = result.status
+        if found is None:
+            if first_status in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
+                break
+            continue
+        solution = found
+        value = level.value(found)
+        if not level.terms or last:
+            continue
+        if result.status is SolveStatus.OPTIMAL:
+            model.add(level.expr() == value)
+        elif level.maximise:
+            model.add(level.expr() >= value)
+        else:
+            model.add(level.expr() <= value)
+    return results, solution, first_status
+
+
+def _solve_level(
+    built: BuiltModel, level: Level, settings: SolveSettings, budget: float
+) -> tuple[LevelResult, list[int] | None]:
+    solver = make_solver(settings.seed, budget)
+    label = f"{built.data.label} {level.name}"
+    callback = _LevelProgress(label, settings.report)
+    started = time.monotonic()
+    code = solver.solve(built.model, callback)
+    wall = time.monotonic() - started
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    if not status.has_plan:
+        return LevelResult(level.name, status, 0.0, 0.0, 1.0, wall), None
+    objective = solver.objective_value if level.terms else 0.0
+    bound = solver.best_objective_bound if level.terms else 0.0
+    gap = abs(objective - bound) / max(1.0, abs(objective))
+    settings.report(f"{label}: {status} objective {objective:g} bound {bound:g} gap {gap:.2%} {wall:.1f}s")
+    return LevelResult(level.name, status, objective, bound, gap, wall), list(solver.response_proto.solution)
+
+
+class _LevelProgress(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution of a level (the throttle keeps it to a few lines a second)."""
+
+    def __init__(self, label: str, report: Callable[[str], None]) -> None:
+        super().__init__()
+        self._label = label
+        self._report = report
+        self._started = time.monotonic()
+
+    def on_solution_callback(self) -> None:
+        objective, bound = self.objective_value, self.best_objective_bound
+        gap = abs(objective - bound) / max(1.0, abs(objective))
+        elapsed = time.monotonic() - self._started
+        self._report(f"{self._label}: objective {objective:g} bound {bound:g} gap {gap:.2%} {elapsed:.1f}s")
+
+
+class _Clock:
+    """Shares the time left among the components not started yet, by size, lane by lane.
+
+    Components start largest first; one that finishes early leaves its time
+    to those after it, and the shares are overcommitted (OVERCOMMIT) because
+    most components need a fraction of theirs.
+    """
+
+    def __init__(self, deadline: float, lanes: int, sizes: list[int]) -> None:
+        self._deadline = deadline
+        self._lanes = lanes
+        self._waiting = sum(max(1, size) for size in sizes)
+        self._lock = threading.Lock()
+
+    def deadline_for(self, size: int) -> float:
+        with self._lock:
+            now = time.monotonic()
+            left = max(0.0, self._deadline - now)
+            share = OVERCOMMIT * left * self._lanes * max(1, size) / max(1, self._waiting)
+            self._waiting -= max(1, size)
+            return now + min(left, max(share, MIN_COMPONENT_SHARE_S))
+
+
+class _Throttle:
+    """Passes at most one line per PROGRESS_INTERVAL_S to ``progress``, from any thread."""
+
+    def __init__(self, progress: Progress | None, started: float) -> None:
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._last = started - PROGRESS_INTERVAL_S
+
+    def __call__(self, line: str) -> None:
+        if self._progress is None:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < PROGRESS_INTERVAL_S:
+                return
+            self._last = now
+            self._progress(line)
+
+
+def merge_plans(plans: list[Plan], wall_time_s: float) -> Plan:
+    """One plan from the components' plans: rows concatenated and sorted, levels summed by name."""
+    status = max((plan.status for plan in plans), key=_SEVERITY.index, default=SolveStatus.OPTIMAL)
+    levels = _merge_levels(plans)
+    if not status.has_plan:
+        explanation = tuple(line for plan in plans for line in plan.explanation)
+        return Plan(status, (), (), (), (), (), levels, wall_time_s, explanation)
+    return Plan(
+        status,
+        tuple(sorted((m for p in plans for m in p.moves), key=lambda m: (m.staff_id, m.to_school_id))),
+        tuple(sorted((e for p in plans for e in p.extensions), key=lambda e: e.staff_id)),
+        tuple(sorted((w for p in plans for w in p.walks), key=lambda w: (w.staff_id, w.school_id))),
+        tuple(
+            sorted(
+                (o for p in plans for o in p.obligations),
+                key=lambda o: (o.rule, o.group_id or "", o.school_id or "", o.part),
+            )
+        ),
+        tuple(sorted((u for p in plans for u in p.unmoved), key=lambda u: u.staff_id)),
+        levels,
+        wall_time_s,
+    )
+
+
+def _level_rank(name: str) -> int:
+    return LEVEL_NAMES.index(name) if name in LEVEL_NAMES else len(LEVEL_NAMES)
+
+
+def _merge_levels(plans: list[Plan]) -> tuple[LevelResult, ...]:
+    """Levels summed by name (each is a sum over components); a component with no terms adds nothing."""
+    by_name: dict[str, list[LevelResult]] = {}
+    for plan in plans:
+        for level in plan.levels:
+            by_name.setdefault(level.name, []).append(level)
+    if len(by_name) > 1:
+        by_name.pop("feasibility", None)
+    merged: list[LevelResult] = []
+    for name in sorted(by_name, key=_level_rank):
+        parts = by_name[name]
+        objective = sum(level.objective for level in parts)
+        bound = sum(level.best_bound for level in parts)
+        status = max((level.status for level in parts), key=_SEVERITY.index)
+        gap = 1.0 if not status.has_plan else abs(objective - bound) / max(1.0, abs(objective))
+        merged.append(
+            LevelResult(name, status, objective, bound, gap, max(level.wall_time_s for level in parts))
+        )
+    return tuple(merged)

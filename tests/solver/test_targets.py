@@ -1,0 +1,76 @@
+"""N1 (rotation ratio and key share at urban and quality schools) and N2 (key teachers' direction)."""
+
+from __future__ import annotations
+
+from conftest import FRESH, exempt, group, moves, outcome, params, person, roster, run, school
+
+from rotation.codes import Area, Category, GroupKind, Honor
+from rotation.domain import Roster
+
+
+def n1_roster() -> Roster:
+    # Urban U: d1 due (数学), k1 a key teacher not due (语文). Town S: s1 (数学) and s2 (语文), free to come.
+    return roster(
+        [school("U", area=Area.URBAN), school("S")],
+        [group("R", GroupKind.RURAL, ["U", "S"], lead="U")],
+        [
+            person("d1", "U", "数学"),
+            person("k1", "U", "语文", start=FRESH, honor=Honor.DISTRICT),
+            exempt("fU1", "U", "音乐"),
+            exempt("fU2", "U", "体育"),
+            person("s1", "S", "数学", start=FRESH),
+            person("s2", "S", "语文", start=FRESH),
+            exempt("fS1", "S", "音乐"),
+            exempt("fS2", "S", "体育"),
+        ],
+    )
+
+
+def test_n1_key_share_sends_a_key_teacher_along():
+    # d1 alone would leave the key share (⌈0.2 × 1⌉ = 1) short; with k1 too, ⌈0.2 × 2⌉ = 1 is met.
+    # C1 keeps 数学 and 语文 at both schools, so s1 and s2 come back.
+    plan = run(n1_roster(), params(max_outflow_ratio=0.5))
+    assert moves(plan) == {
+        ("d1", "U", "S", "T1"),
+        ("k1", "U", "S", "C2"),
+        ("s1", "S", "U", "C2"),
+        ("s2", "S", "U", "C2"),
+    }
+    assert outcome(plan, "N1", "", "U") == (1, 2)
+    assert outcome(plan, "N1", "key", "U") == (1, 1)
+    assert plan.levels[0].objective == 0
+
+
+def test_n1_without_key_share_only_the_due_teacher_goes():
+    plan = run(n1_roster(), params(max_outflow_ratio=0.5, min_key_share=0))
+    assert moves(plan) == {("d1", "U", "S", "T1"), ("s1", "S", "U", "C2")}
+    assert outcome(plan, "N1", "key", "U") == (0, 0)
+
+
+def n2_roster(home: Category, options: tuple[Category, Category]) -> Roster:
+    # Key teacher k1 is due at H; X and Y (of the given categories) could each take k1 and send one back.
+    schools = [school("H", category=home), school("X", category=options[0]), school("Y", category=options[1])]
+    return roster(
+        schools,
+        [group("R", GroupKind.RURAL, ["H", "X", "Y"], lead="H")],
+        [
+            person("k1", "H", "数学", honor=Honor.CITY),
+            exempt("fH", "H", "数学"),
+            person("x1", "X", "数学", start=FRESH),
+            exempt("fX", "X", "数学"),
+            person("y1", "Y", "数学", start=FRESH),
+            exempt("fY", "Y", "数学"),
+        ],
+    )
+
+
+def test_n2_key_teacher_goes_toward_a_weak_school():
+    # X is ordinary, Y weak: going to Y scores +1 (N2), going to X nothing.
+    plan = run(n2_roster(Category.ORDINARY, (Category.ORDINARY, Category.WEAK)))
+    assert moves(plan) == {("k1", "H", "Y", "T1"), ("y1", "Y", "H", "C2")}
+
+
+def test_n2_key_teacher_does_not_leave_weak_schools_for_others():
+    # From a weak school, X (ordinary) would score −1 and Y (weak) 0.
+    plan = run(n2_roster(Category.WEAK, (Category.ORDINARY, Category.WEAK)))
+    assert moves(plan) == {("k1", "H", "Y", "T1"), ("y1", "Y", "H", "C2")}
