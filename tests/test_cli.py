@@ -202,3 +202,36 @@ def test_export_killed_half_way_leaves_the_old_file(tmp_path: Path) -> None:
             writer.kill()
     assert target.read_bytes() == old
     assert openpyxl.load_workbook(target)["Sheet"]["A1"].value == "old plan"
+
+
+def test_infeasible_plan_names_g2_and_the_group_and_exits_3(tiny: Path, tmp_path: Path) -> None:
+    """Tight group JT001's lead 0001 cannot send 20 key teachers per primary band to each member (G2)."""
+    out = tmp_path / "plan.xlsx"
+    result = run("solve", str(tiny), "-o", str(out), "--lang", "en", "--set", "tight_key_primary_band_min=20")
+    assert result.returncode == 3, result.stderr
+    assert "G2" in result.stderr
+    assert "JT001" in result.stderr
+    assert "soft=G2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_same_input_and_seed_give_identical_assignment_sheets(tiny: Path, tmp_path: Path) -> None:
+    def assignments(name: str) -> list[tuple[object, ...]]:
+        out = tmp_path / name
+        result = run("solve", str(tiny), "-o", str(out), "--seed", "5", "--time-limit", "60")
+        assert result.returncode == 0, result.stderr
+        book = openpyxl.load_workbook(out, read_only=True)
+        return [tuple(row) for row in book["调动名单"].iter_rows(values_only=True)]
+
+    first = assignments("first.xlsx")
+    assert len(first) > 1
+    assert assignments("second.xlsx") == first
+
+
+def test_district_plan_keeps_every_hard_rule(tmp_path: Path) -> None:
+    """The bundled district, solved and exported, re-verified by the independent checker."""
+    out = tmp_path / "district-plan.xlsx"
+    result = run("solve", str(DATA / "district.xlsx"), "-o", str(out), "--time-limit", "120")
+    assert result.returncode == 0, result.stderr
+    assert check_plan_workbook(DATA / "district.xlsx", out) == []
