@@ -21,6 +21,7 @@ from rotation.eligibility import Eligibility, assess_roster
 from rotation.loader import load_workbook
 from rotation.parameters import Parameters
 from rotation.sample import write_sample
+from rotation.whatif import grid_scenarios, parse_grid, run_sweep
 from solver.components import split_components
 from solver.model import build_model
 from solver.solve import SolveOptions, solve
@@ -124,14 +125,38 @@ def bench_solve(size: str, seed: int, time_limit_s: float) -> None:
         print(f"    {level.name:<24} {level.status.value:<9} gap {level.gap:.4f}  {level.wall_time_s:6.2f} s")
 
 
+def bench_sweep() -> None:
+    """Eight scenarios on the district in two processes: wall time against the sum of their own times."""
+    path = workbook("district", 2026)
+    scenarios = grid_scenarios(
+        parse_grid(
+            [
+                "female_exempt_age=50,52",
+                "teacher_tenure_years=5,6",
+                "max_outflow_ratio=0.15,0.2",
+            ]
+        )
+    )
+    started = time.perf_counter()
+    results = run_sweep(path, scenarios, time_limit_s=120, processes=2)
+    wall = time.perf_counter() - started
+    own = sum(result.wall_time_s for result in results)
+    statuses = ", ".join(sorted({result.status for result in results}))
+    print(f"sweep: {path.name}: {len(results)} scenarios in 2 processes ({statuses})")
+    print(f"  sum of the scenarios' own times {own:7.2f} s")
+    print(f"  sweep wall time                 {wall:7.2f} s   speed-up {own / wall:.2f}x on 2 cores")
+
+
 def main(argv: list[str]) -> None:
-    selected = set(argv) or {"loader", "district", "city"}
+    selected = set(argv) or {"loader", "district", "city", "sweep"}
     if "loader" in selected:
         bench_loader()
     if "district" in selected:
         bench_solve("district", 2026, time_limit_s=60)
     if "city" in selected:
         bench_solve("city", 11, time_limit_s=90)
+    if "sweep" in selected:
+        bench_sweep()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,19 @@ SET = click.option("--set", "flags", multiple=True, metavar="KEY=VALUE", help="O
 SCENARIO = click.option(
     "--scenario", type=click.Path(dir_okay=False, path_type=Path), default=None, help="TOML scenario file."
 )
+OUTPUT = click.option(
+    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True
+)
+WORKERS = click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
+SOLVE_SEED = click.option(
+    "--seed", type=int, default=0, show_default=True, help="Same input and seed, same plan."
+)
+
+
+def time_limit_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option("--time-limit", type=float, default=60.0, show_default=True, help=help_text)
+
+
 INCLUDE_SENSITIVE = click.option(
     "--include-sensitive", is_flag=True, help="Show E4/E5 (maternity, medical) reasons instead of E*."
 )
@@ -236,7 +249,7 @@ def live_line() -> Callable[[str], None] | None:
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@OUTPUT
 @EFFECTIVE_DATE
 @SET
 @SCENARIO

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from rotation.cli import bad_input_exits, fail
+from rotation.cli import OUTPUT, bad_input_exits, fail
 
 FORCE = click.option("--force", is_flag=True, help="Overwrite existing output files.")
 INPUT = click.option(
@@ -73,7 +73,7 @@ def notices(plan_path: Path, out_dir: Path, input_path: Path | None, force: bool
 
 @click.command("report")
 @PLAN
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@OUTPUT
 @INPUT
 @FORCE
 def report(plan_path: Path, output: Path, input_path: Path | None, force: bool) -> None:

@@ -23,8 +23,11 @@ from rotation.cli import (
     FORCE,
     INCLUDE_SENSITIVE,
     LANG,
+    OUTPUT,
     SCENARIO,
     SET,
+    SOLVE_SEED,
+    WORKERS,
     bad_input_exits,
     fail,
     live_line,
@@ -32,6 +35,7 @@ from rotation.cli import (
     pad,
     print_warnings,
     run_facts,
+    time_limit_option,
 )
 from rotation.messages import messages_for
 from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
@@ -47,8 +51,6 @@ from rotation.whatif import (
     run_sweep,
 )
 from solver.result import SolveStatus
-
-TIME_LIMIT_HELP = "Seconds for each solve."
 
 
 def _pick(lang: str, zh: str, en: str) -> str:
@@ -67,10 +69,10 @@ def _no_plan_exit(run: SolvedRun, which: str, lang: str) -> None:
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @SET
 @SCENARIO
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help=TIME_LIMIT_HELP)
-@click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plans.")
+@OUTPUT
+@time_limit_option("Seconds for each solve.")
+@WORKERS
+@SOLVE_SEED
 @LANG
 @INCLUDE_SENSITIVE
 @FORCE
@@ -153,10 +155,10 @@ def _show_progress(done: int, total: int) -> None:
     metavar="KEY=V1,V2,...",
     help="A parameter and its values; several --grid give their cross product. Join rule IDs with ';'.",
 )
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds for each scenario.")
+@OUTPUT
+@time_limit_option("Seconds for each scenario.")
 @click.option("--processes", type=int, default=0, help="Scenarios solved at once (0: one per core).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plans.")
+@SOLVE_SEED
 @LANG
 @FORCE
 def sweep(
@@ -246,13 +248,13 @@ def _print_sweep(keys: Sequence[str], results: Sequence[ScenarioResult], lang: s
 @click.command(name="plan")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--years", type=click.IntRange(min=1, max=20), required=True, help="Summers to plan.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@OUTPUT
 @EFFECTIVE_DATE
 @SET
 @SCENARIO
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds for each year.")
-@click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plans.")
+@time_limit_option("Seconds for each year.")
+@WORKERS
+@SOLVE_SEED
 @LANG
 @FORCE
 def plan_command(
