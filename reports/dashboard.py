@@ -10,16 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, time
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook as open_xlsx
-
-from reports.notices import write_text, write_xlsx_atomically
-from reports.plan_reader import PlanData, PlanReadError, read_plan_workbook
-from reports.xlsx import DATE_FORMAT, text_width
+from reports.notices import write_text
+from reports.plan_reader import PlanData
+from reports.xlsx import text_width
 
 SHEET = "dashboard"
 # Column offsets of the three source tables on the dashboard sheet.
@@ -136,68 +131,3 @@ def _chart(
         chart.set_y_axis({"num_format": number_format})
     chart.set_size({"width": 720, "height": 380})
     return chart
-
-
-def write_dashboard_copy(plan_path: Path, out_path: Path, *, force: bool = False) -> None:
-    """Copy the plan at ``plan_path`` (cell values, every sheet) to ``out_path``, with a dashboard added.
-
-    Raises PlanReadError for an unreadable plan and reports.xlsx.OutputError for an unwritable output;
-    the plan itself is never written to.
-    """
-    plan = read_plan_workbook(plan_path)
-    sheets = _read_sheets(plan_path)
-    write_xlsx_atomically(
-        out_path, partial(_build_copy, sheets=sheets, plan=plan), force=force, protect=[plan_path]
-    )
-
-
-def _read_sheets(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
-    try:
-        book = open_xlsx(path, read_only=True, data_only=True)
-    except Exception as error:  # read_plan_workbook already opened it; this is a race with a writer
-        raise PlanReadError([f"{path}: cannot be read again ({error})"]) from error
-    try:
-        return [
-            (ws.title, list(ws.iter_rows(values_only=True))) for ws in book.worksheets if ws.title != SHEET
-        ]
-    finally:
-        book.close()
-
-
-def _build_copy(workbook: Any, *, sheets: list[tuple[str, list[tuple[object, ...]]]], plan: PlanData) -> None:
-    header = workbook.add_format({"bold": True, "bottom": 1})
-    quoted = workbook.add_format({"quote_prefix": True})
-    day = workbook.add_format({"num_format": DATE_FORMAT})
-    for title, rows in sheets:
-        sheet = workbook.add_worksheet(title)
-        widths: list[int] = []
-        for r, cells in enumerate(rows):
-            for c, value in enumerate(cells):
-                shown = _write_cell(sheet, r, c, value, header if r == 0 else None, quoted, day)
-                if c >= len(widths):
-                    widths.append(0)
-                widths[c] = max(widths[c], shown)
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, min(width + 2, 50))
-        if rows:
-            sheet.freeze_panes(1, 0)
-    add_dashboard(workbook, plan)
-
-
-def _write_cell(sheet: Any, row: int, col: int, value: object, style: Any, quoted: Any, day: Any) -> int:
-    """Write by type (as reports.xlsx does: never a formula); the display width of the cell."""
-    if value is None:
-        return 0
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value, style)
-        return 5
-    if isinstance(value, int | float):
-        sheet.write_number(row, col, value, style)
-        return len(str(value))
-    if isinstance(value, datetime | date):
-        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
-        sheet.write_datetime(row, col, moment, day)
-        return len(DATE_FORMAT)
-    text = str(value)
-    write_text(sheet, row, col, text, style, quoted)
-    return text_width(text)

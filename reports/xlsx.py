@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -86,15 +86,24 @@ def _same_file(path: Path, other: Path) -> bool:
 
 
 def write_workbook(
-    path: Path, sheets: Sequence[SheetData], *, force: bool, protect: Sequence[Path] = ()
+    path: Path,
+    sheets: Sequence[SheetData],
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
+    finish: Callable[[Any], None] | None = None,
 ) -> None:
-    """Write ``sheets`` to ``path`` atomically; see check_output_path for the refusals."""
+    """Write ``sheets`` to ``path`` atomically; see check_output_path for the refusals.
+
+    ``finish`` receives the open xlsxwriter workbook after the sheets, to add more (charts) before
+    it is closed and renamed into place.
+    """
     check_output_path(path, force=force, protect=protect)
     # Same directory, so that os.replace is a rename on one file system.
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_sheets(temporary, sheets)
+        _write_sheets(temporary, sheets, finish)
         os.replace(temporary, path)
     except PermissionError as error:
         message = f"{path}: cannot be written ({error.strerror}); if it is open in Excel, close it"
@@ -107,7 +116,7 @@ def write_workbook(
             temporary.unlink()
 
 
-def _write_sheets(target: Path, sheets: Sequence[SheetData]) -> None:
+def _write_sheets(target: Path, sheets: Sequence[SheetData], finish: Callable[[Any], None] | None) -> None:
     options = {
         # Rows go out in order, so each sheet streams to disk instead of building up in memory.
         "constant_memory": True,
@@ -122,6 +131,8 @@ def _write_sheets(target: Path, sheets: Sequence[SheetData]) -> None:
         formats = _Formats(workbook)
         for sheet in sheets:
             _write_sheet(workbook.add_worksheet(sheet.title), sheet, formats)
+        if finish is not None:
+            finish(workbook)
 
 
 class _Formats:

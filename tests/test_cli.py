@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -156,8 +157,11 @@ def test_solve_tiny_writes_a_plan_that_keeps_every_hard_rule(tiny: Path, tmp_pat
     assert "status optimal" in result.stdout
     assert tiny.read_bytes() == before
     book = openpyxl.load_workbook(out, read_only=True)
-    expected = ["assignments", "eligibility", "obligations", "unmoved_due", "schools", "walking", "run"]
-    assert book.sheetnames == expected
+    contract = ["assignments", "eligibility", "obligations", "unmoved_due", "schools", "walking", "run"]
+    assert book.sheetnames == [*contract, "dashboard"]
+    with zipfile.ZipFile(out) as package:
+        charts = [name for name in package.namelist() if name.startswith("xl/charts/chart")]
+    assert len(charts) == 3
     assert check_plan_workbook(tiny, out) == []
 
 

@@ -13,21 +13,13 @@ import xlsxwriter
 from openpyxl.utils.cell import range_boundaries
 from test_notices import solve_tiny
 
-from reports.dashboard import SHEET, add_dashboard, write_dashboard_copy
+from reports.dashboard import SHEET, add_dashboard
 from reports.plan_reader import read_plan_workbook
-from reports.xlsx import OutputExistsError, ProtectedPathError
 
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return solve_tiny(tmp_path_factory.mktemp("plan") / "plan.xlsx")
-
-
-@pytest.fixture(scope="module")
-def copy(plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dashboard") / "plan-dashboard.xlsx"
-    write_dashboard_copy(plan, out)
-    return out
 
 
 def chart_series(path: Path) -> list[list[tuple[str, str]]]:
@@ -56,16 +48,16 @@ def values(book: openpyxl.Workbook, ref: str) -> list[object]:
     return [c for row in sheet.iter_rows(min_row, max_row, min_col, max_col, values_only=True) for c in row]
 
 
-def test_chart_series_hold_the_plans_figures(plan: Path, copy: Path) -> None:
-    source = openpyxl.load_workbook(plan)
-    book = openpyxl.load_workbook(copy)
+def test_chart_series_hold_the_plans_figures(plan: Path) -> None:
+    # The solve's own plan workbook carries the dashboard: its series must point at the plan's figures.
+    source = book = openpyxl.load_workbook(plan)
     schools = [r for r in source["学校汇总"].iter_rows(min_row=2, values_only=True)]
     moves = [r for r in source["调动名单"].iter_rows(min_row=2, values_only=True) if r[8] != "S2"]
     due = Counter(r[2] for r in source["资格审查"].iter_rows(min_row=2, values_only=True) if r[3] == "应交流")
     moved = Counter(r[2] for r in moves)
     obligations = list(source["指标完成"].iter_rows(min_row=2, values_only=True))
     rules = sorted({str(r[0]) for r in obligations})
-    charts = chart_series(copy)
+    charts = chart_series(plan)
     assert len(charts) == 3 and all(len(series) == 2 for series in charts)
     expected = [
         [[due[r[0]] for r in schools], [moved[r[0]] for r in schools]],
@@ -84,23 +76,6 @@ def test_chart_series_hold_the_plans_figures(plan: Path, copy: Path) -> None:
             assert values_ref.startswith(f"{SHEET}!")
             assert values(book, name_ref) == [title]
             assert values(book, values_ref) == pytest.approx(numbers)
-
-
-def test_copy_keeps_every_plan_sheet(plan: Path, copy: Path) -> None:
-    source = openpyxl.load_workbook(plan)
-    book = openpyxl.load_workbook(copy)
-    assert book.sheetnames == [*source.sheetnames, SHEET]
-    for title in source.sheetnames:
-        assert list(book[title].iter_rows(values_only=True)) == list(
-            source[title].iter_rows(values_only=True)
-        )
-
-
-def test_copy_refuses_to_overwrite_or_to_write_onto_the_plan(plan: Path, copy: Path) -> None:
-    with pytest.raises(OutputExistsError):
-        write_dashboard_copy(plan, copy)
-    with pytest.raises(ProtectedPathError):
-        write_dashboard_copy(plan, plan, force=True)
 
 
 def test_add_dashboard_works_in_a_streaming_workbook(plan: Path, tmp_path: Path) -> None:

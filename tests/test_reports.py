@@ -160,7 +160,7 @@ def test_plan_workbook_has_the_contract_sheets_and_headers(
     tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility], lang: str
 ) -> None:
     tables = read_tables(write_plan(tmp_path / "plan.xlsx", roster, eligibility, lang=lang))
-    assert list(tables) == [sheet.label(lang) for sheet in OUTPUT_SHEETS]
+    assert list(tables) == [*(sheet.label(lang) for sheet in OUTPUT_SHEETS), "dashboard"]
     for sheet in OUTPUT_SHEETS:
         assert tables[sheet.label(lang)][0] == tuple(column.label(lang) for column in sheet.columns)
 
