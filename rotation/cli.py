@@ -260,11 +260,16 @@ def live_line() -> Callable[[str], None] | None:
     default=None,
     help="Workbook of pins: staff_id, to_school_id, kind (must | never).",
 )
+@time_limit_option("Seconds for the whole solve.")
+@WORKERS
+@SOLVE_SEED
 @click.option(
-    "--time-limit", type=float, default=60.0, show_default=True, help="Seconds for the whole solve."
+    "--method",
+    type=click.Choice(["cp-sat", "greedy"]),
+    default="cp-sat",
+    show_default=True,
+    help="cp-sat: the proven optimum; greedy: the first-fit procedure done by hand, for comparison.",
 )
-@click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same input and seed, same plan.")
 @LANG
 @INCLUDE_SENSITIVE
 @FORCE
@@ -278,6 +283,7 @@ def solve(
     time_limit: float,
     workers: int,
     seed: int,
+    method: str,
     lang: str,
     include_sensitive: bool,
     force: bool,
@@ -285,8 +291,9 @@ def solve(
     """Solve the summer's rotation plan and write the assignment workbook."""
     from reports.plan_workbook import write_plan_workbook
     from reports.xlsx import check_output_path
+    from solver.greedy import solve_greedy
     from solver.solve import PinError, SolveOptions
-    from solver.solve import solve as solve_plan
+    from solver.solve import solve as solve_optimal
 
     started = time.perf_counter()
     text = messages_for(lang)
@@ -300,6 +307,7 @@ def solve(
     options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins))
     show = live_line()
     try:
+        solve_plan = solve_greedy if method == "greedy" else solve_optimal
         plan = solve_plan(loaded.roster, loaded.params, eligibility, options, show)
     except PinError as error:
         fail(error.problems)
@@ -308,7 +316,7 @@ def solve(
     if not plan.status.has_plan:
         code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
         fail([text.no_plan(plan.status), *plan.explanation], code)
-    facts = plan_facts(loaded, plan, time.perf_counter() - started)
+    facts = plan_facts(loaded, plan, method, time.perf_counter() - started)
     with bad_input_exits():
         write_plan_workbook(
             output,
@@ -328,10 +336,13 @@ def solve(
     click.echo(text.elapsed(time.perf_counter() - started))
 
 
-def plan_facts(loaded: LoadedWorkbook, plan: Plan, wall_time_s: float) -> list[tuple[str, object]]:
+def plan_facts(
+    loaded: LoadedWorkbook, plan: Plan, method: str, wall_time_s: float
+) -> list[tuple[str, object]]:
     """The run sheet's facts: the solve's figures, then one row per objective level."""
     facts = run_facts(loaded, plan.status.value, wall_time_s)
     facts += [
+        ("method", method),
         ("objective", plan.objective),
         ("best_bound", plan.best_bound),
         ("gap", plan.gap),

@@ -239,3 +239,22 @@ def test_district_plan_keeps_every_hard_rule(tmp_path: Path) -> None:
     result = run("solve", str(DATA / "district.xlsx"), "-o", str(out), "--time-limit", "120")
     assert result.returncode == 0, result.stderr
     assert check_plan_workbook(DATA / "district.xlsx", out) == []
+
+
+def test_greedy_method_writes_a_checked_plan_that_rotates_no_more_than_cp_sat(
+    tiny: Path, tmp_path: Path
+) -> None:
+    """The hand procedure is a valid plan but not a better one: CP-SAT's optimum bounds it."""
+
+    def due_rotated(method: str) -> int:
+        out = tmp_path / f"{method}.xlsx"
+        result = run("solve", str(tiny), "-o", str(out), "--method", method, "--lang", "en")
+        assert result.returncode == 0, result.stderr
+        assert check_plan_workbook(tiny, out) == []
+        book = openpyxl.load_workbook(out, read_only=True)
+        run_rows = {row[0]: row[1] for row in book["run"].iter_rows(min_row=2, values_only=True)}
+        assert run_rows["method"] == method
+        line = next(line for line in result.stdout.splitlines() if " due, " in line)
+        return int(line.split("(")[1].split()[0])
+
+    assert 0 < due_rotated("greedy") <= due_rotated("cp-sat")

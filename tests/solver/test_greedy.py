@@ -1,0 +1,234 @@
+"""The greedy peer (solver/greedy.py): valid when it says so, never better than CP-SAT, deterministic."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import DUE, FRESH, LONG, exempt, group, params, person, roster, run, school
+
+from rotation.codes import Area, Band, GroupKind, Honor, Post, Stage
+from rotation.domain import Roster
+from rotation.eligibility import assess_roster
+from rotation.loader import load_workbook
+from rotation.parameters import Parameters
+from solver.greedy import solve_greedy
+from solver.result import Plan, SolveStatus
+from solver.solve import SolveOptions, solve
+
+# The independent checker lives in tests/, which pytest puts on the path only for tests collected there.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from plan_checker import AssignmentRow, WalkRow, check_plan
+
+TINY = Path(__file__).resolve().parents[2] / "data" / "tiny.xlsx"
+
+
+def greedy(the_roster: Roster, the_params: Parameters) -> Plan:
+    return solve_greedy(the_roster, the_params, assess_roster(the_roster, the_params))
+
+
+def problems(the_roster: Roster, the_params: Parameters, plan: Plan) -> list[str]:
+    """The independent checker's verdict on the plan's rows, built straight from Plan.moves / Plan.walks."""
+    rows = [
+        AssignmentRow(
+            m.staff_id,
+            m.from_school_id,
+            m.to_school_id,
+            m.rule,
+            m.group_id,
+            the_params.effective_date,
+            m.earliest_return_date,
+        )
+        for m in plan.moves
+    ]
+    walks = [WalkRow(w.staff_id, w.home_school_id, w.school_id, w.subject) for w in plan.walks]
+    return check_plan(the_roster, the_params, rows, walks)
+
+
+def due_rotated(the_roster: Roster, the_params: Parameters, plan: Plan) -> int:
+    eligibility = assess_roster(the_roster, the_params)
+    return sum(1 for m in plan.moves if m.rule != "S2" and eligibility[m.staff_id].is_due)
+
+
+def signature(plan: Plan) -> tuple[object, ...]:
+    return (plan.status, plan.moves, plan.extensions, plan.walks, plan.obligations, plan.unmoved)
+
+
+def cycle_roster() -> Roster:
+    # Three schools of one group, each with one due 数学 teacher and an exempt 数学 teacher who stays
+    # (so C1 never binds). Headcount 2 each: C2 (max_net_loss 0) lets nobody leave without someone
+    # coming in, and C4 lets at most one leave each school.
+    staff = [person("A1", "A", start=LONG), person("B1", "B"), person("C1", "C")]
+    staff += [exempt(f"{s}f", s, "数学") for s in ("A", "B", "C")]
+    return roster(
+        [school(s) for s in ("A", "B", "C")],
+        [group("R", GroupKind.RURAL, ["A", "B", "C"], lead="A")],
+        staff,
+    )
+
+
+def alliance_roster() -> Roster:
+    # Alliance A: G4 wants 3 urban people at the rural school. Nobody is due; the greedy must fill
+    # G4 with swaps (C2), as CP-SAT does.
+    staff = []
+    for school_id in ("U", "R"):
+        staff += [person(f"{school_id}{i}", school_id, "数学", start=FRESH) for i in range(1, 5)]
+        staff += [exempt(f"{school_id}f1", school_id, "数学"), exempt(f"{school_id}f2", school_id, "语文")]
+    return roster(
+        [school("U", area=Area.URBAN), school("R", area=Area.RURAL)],
+        [group("A", GroupKind.ALLIANCE, ["U", "R"])],
+        staff,
+    )
+
+
+def tight_roster() -> Roster:
+    # Tight group T, lead L and member M, both junior schools. G2 needs one junior key teacher at M,
+    # G1 a team of one more; G3 then needs a teacher and a middle manager back from M.
+    junior = Band.JUNIOR
+    staff = [
+        person("K1", "L", start=FRESH, honor=Honor.DISTRICT, band=junior),
+        person("MM1", "L", start=FRESH, post=Post.MIDDLE_MANAGER, band=junior),
+        exempt("Lf1", "L", "数学", Band.JUNIOR),
+        exempt("Lf2", "L", "数学", Band.JUNIOR),
+        person("M1", "M", start=FRESH, band=junior),
+        person("MM2", "M", start=FRESH, post=Post.MIDDLE_MANAGER, band=junior),
+        exempt("Mf1", "M", "数学", Band.JUNIOR),
+        exempt("Mf2", "M", "数学", Band.JUNIOR),
+    ]
+    return roster(
+        [school("L", stage=Stage.JUNIOR), school("M", stage=Stage.JUNIOR)],
+        [group("T", GroupKind.TIGHT, ["L", "M"], lead="L")],
+        staff,
+    )
+
+
+TIGHT_PARAMS = {"tight_mgmt_team_min": 1, "tight_key_junior_min": 1, "max_outflow_ratio": 0.5}
+
+
+@pytest.fixture(scope="module")
+def tiny() -> tuple[Roster, Parameters]:
+    loaded = load_workbook(TINY)
+    return loaded.roster, loaded.params
+
+
+def test_tiny_plan_passes_the_checker_and_rotates_no_more_than_cp_sat(
+    tiny: tuple[Roster, Parameters],
+) -> None:
+    the_roster, the_params = tiny
+    plan = greedy(the_roster, the_params)
+    assert plan.status is SolveStatus.FEASIBLE
+    assert problems(the_roster, the_params, plan) == []
+    optimum = solve(
+        the_roster,
+        the_params,
+        assess_roster(the_roster, the_params),
+        SolveOptions(time_limit_s=20, workers=1),
+    )
+    assert optimum.status is SolveStatus.OPTIMAL
+    assert 0 < due_rotated(the_roster, the_params, plan) <= due_rotated(the_roster, the_params, optimum)
+    # The one level: due people rotated, nothing proven.
+    (level,) = plan.levels
+    assert (level.name, level.objective, level.best_bound, level.gap) == (
+        "greedy",
+        due_rotated(the_roster, the_params, plan),
+        0.0,
+        1.0,
+    )
+    # Every due person left in place has a reason that names a rule.
+    eligibility = assess_roster(the_roster, the_params)
+    moved = {m.staff_id for m in plan.moves}
+    due_left = {s for s, e in eligibility.items() if e.is_due and s not in moved}
+    assert {u.staff_id for u in plan.unmoved} == due_left
+    assert all(u.reason[:2] in {"C1", "C2", "C3", "C4", "G3", "G4"} for u in plan.unmoved)
+
+
+def test_deterministic(tiny: tuple[Roster, Parameters]) -> None:
+    the_roster, the_params = tiny
+    assert signature(greedy(the_roster, the_params)) == signature(greedy(the_roster, the_params))
+
+
+@pytest.mark.parametrize(
+    ("make", "values"),
+    [(cycle_roster, {}), (alliance_roster, {"max_outflow_ratio": 0.5}), (tight_roster, TIGHT_PARAMS)],
+)
+def test_hand_rosters_feasible_checked_and_bounded_by_cp_sat(
+    make: Callable[[], Roster], values: dict[str, object]
+) -> None:
+    the_roster: Roster = make()
+    the_params = params(**values)
+    plan = greedy(the_roster, the_params)
+    assert plan.status is SolveStatus.FEASIBLE, plan.explanation
+    assert problems(the_roster, the_params, plan) == []
+    assert all(o.met for o in plan.obligations if not o.soft)
+    optimum = run(the_roster, the_params)
+    assert optimum.status is SolveStatus.OPTIMAL
+    assert due_rotated(the_roster, the_params, plan) <= due_rotated(the_roster, the_params, optimum)
+
+
+def test_alliance_filled_by_swaps() -> None:
+    plan = greedy(alliance_roster(), params(max_outflow_ratio=0.5))
+    sent = {(m.staff_id, m.rule) for m in plan.moves if m.from_school_id == "U"}
+    assert sent == {("U1", "G4"), ("U2", "G4"), ("U3", "G4")}
+    row = next(o for o in plan.obligations if o.rule == "G4")
+    assert (row.required, row.achieved, row.maximum, row.met) == (3, 3, 5, True)
+
+
+def test_tight_contingents_and_reciprocity() -> None:
+    plan = greedy(tight_roster(), params(**TIGHT_PARAMS))
+    moved = {(m.staff_id, m.to_school_id, m.rule) for m in plan.moves}
+    # G2 takes the key teacher, G1 the middle manager; each comes with a match back of its post class (G3).
+    assert moved == {("K1", "M", "G2"), ("MM1", "M", "G1"), ("M1", "L", "G3"), ("MM2", "L", "G3")}
+    g3 = {o.part: (o.required, o.achieved) for o in plan.obligations if o.rule == "G3"}
+    assert g3 == {"middle_manager:junior": (1, 1), "teacher:junior": (1, 1)}
+
+
+def test_first_fit_is_myopic_where_cp_sat_closes_a_cycle() -> None:
+    # A1 (longest tenure) goes first, to B, the first destination; C2 needs someone back into A, and
+    # the only one who may come is B1: a swap A1<->B1. C1 is left: A and B are full again, their only
+    # movers have moved, and C4 lets no second person leave either, so C1 stays (C2 at C: nobody can
+    # come in). CP-SAT sees the whole picture and rotates all three in a cycle A->B->C->A.
+    the_roster, the_params = cycle_roster(), params()
+    plan = greedy(the_roster, the_params)
+    assert {(m.staff_id, m.to_school_id) for m in plan.moves} == {("A1", "B"), ("B1", "A")}
+    assert [(u.staff_id, u.reason[:2]) for u in plan.unmoved] == [("C1", "C2")]
+    optimum = run(the_roster, the_params)
+    assert due_rotated(the_roster, the_params, optimum) == 3
+    assert due_rotated(the_roster, the_params, optimum) > due_rotated(the_roster, the_params, plan) == 2
+
+
+def test_obligation_out_of_reach_is_infeasible_and_named() -> None:
+    # Only two urban teachers (U1, U2 movable) for G4's three: the greedy sends both and reports the miss.
+    staff = []
+    for school_id in ("U", "R"):
+        staff += [
+            person(f"{school_id}1", school_id, "数学", start=FRESH),
+            person(f"{school_id}2", school_id, "语文", start=FRESH),
+            exempt(f"{school_id}f1", school_id, "数学"),
+            exempt(f"{school_id}f2", school_id, "语文"),
+        ]
+    the_roster = roster(
+        [school("U", area=Area.URBAN), school("R", area=Area.RURAL)],
+        [group("A", GroupKind.ALLIANCE, ["U", "R"])],
+        staff,
+    )
+    plan = greedy(the_roster, params(max_outflow_ratio=0.5))
+    assert plan.status is SolveStatus.INFEASIBLE
+    assert "G4 A: 2 of 3..5" in plan.explanation[0]
+    row = next(o for o in plan.obligations if o.rule == "G4")
+    assert (row.achieved, row.met) == (2, False)
+    # Soft, the same shortfall is reported but the plan stands.
+    soft = greedy(the_roster, params(max_outflow_ratio=0.5, soft=frozenset({"G4"})))
+    assert soft.status is SolveStatus.FEASIBLE
+    assert problems(the_roster, params(max_outflow_ratio=0.5, soft=frozenset({"G4"})), soft) == []
+
+
+def test_due_person_without_destination_gets_c3() -> None:
+    the_roster = roster(
+        [school("X"), school("Y", stage=Stage.SENIOR)],
+        [group("R", GroupKind.RURAL, ["X", "Y"], lead="X")],
+        [person("X1", "X", start=DUE), exempt("Xf", "X", "数学"), exempt("Yf", "Y", "数学", Band.SENIOR)],
+    )
+    plan = greedy(the_roster, params())
+    assert [(u.staff_id, u.reason[:2]) for u in plan.unmoved] == [("X1", "C3")]
