@@ -101,6 +101,25 @@ def load(
     return load_workbook(path, resolve)
 
 
+def load_for_output(
+    workbook: Path,
+    output: Path,
+    force: bool,
+    scenario: Path | None,
+    flags: Sequence[str],
+    effective_date: datetime | None,
+    text: Messages,
+) -> LoadedWorkbook:
+    """Refuse a bad output path before spending minutes on a solve, then load and print the warnings."""
+    from reports.xlsx import check_output_path
+
+    with bad_input_exits():
+        check_output_path(output, force=force, protect=[workbook])
+        loaded = load(workbook, scenario, flags, effective_date)
+    print_warnings(loaded.warnings, text)
+    return loaded
+
+
 def run_facts(loaded: LoadedWorkbook, status: str, wall_time_s: float) -> list[tuple[str, object]]:
     return [
         ("effective_date", loaded.params.effective_date),
@@ -290,19 +309,15 @@ def solve(
 ) -> None:
     """Solve the summer's rotation plan and write the assignment workbook."""
     from reports.plan_workbook import write_plan_workbook
-    from reports.xlsx import check_output_path
     from solver.greedy import solve_greedy
     from solver.solve import PinError, SolveOptions
     from solver.solve import solve as solve_optimal
 
     started = time.perf_counter()
     text = messages_for(lang)
+    loaded = load_for_output(workbook, output, force, scenario, flags, effective_date, text)
     with bad_input_exits():
-        # Refuse a bad output path before spending minutes on the solve.
-        check_output_path(output, force=force, protect=[workbook])
-        loaded = load(workbook, scenario, flags, effective_date)
         extra_pins = load_pins(pins_file, loaded.roster) if pins_file is not None else ()
-    print_warnings(loaded.warnings, text)
     eligibility = assess_roster(loaded.roster, loaded.params)
     options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins))
     show = live_line()

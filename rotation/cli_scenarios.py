@@ -32,6 +32,7 @@ from rotation.cli import (
     fail,
     live_line,
     load,
+    load_for_output,
     pad,
     print_warnings,
     run_facts,
@@ -272,14 +273,10 @@ def plan_command(
 ) -> None:
     """Plan several summers in a row, each on the roster the previous plan leaves behind."""
     from reports.scenario_workbook import write_multi_year_workbook
-    from reports.xlsx import check_output_path
 
     started = time.perf_counter()
     text = messages_for(lang)
-    with bad_input_exits():
-        check_output_path(output, force=force, protect=[workbook])
-        loaded = load(workbook, scenario, flags, effective_date)
-    print_warnings(loaded.warnings, text)
+    loaded = load_for_output(workbook, output, force, scenario, flags, effective_date, text)
     show = live_line()
     result = plan_years(
         loaded.roster,
