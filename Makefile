@@ -20,10 +20,12 @@ demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/rotation solve $(SAMPLE) -o $(PLAN) --force --time-limit 120
 
-# Debian's Chromium renders the HTML report in a test; without root or apt that test is skipped.
+# Debian's Chromium (and a small CJK font, so the Chinese shows) renders the HTML report in a test;
+# without root or apt that test is skipped.
 $(CHROMIUM):
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	else echo "chromium not installed: the HTML render test will be skipped"; fi
 
 test: $(STAMP) $(CHROMIUM)

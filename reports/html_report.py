@@ -19,7 +19,7 @@ from pathlib import Path
 from reports.plan_reader import PlanData
 from reports.xlsx import OutputError, check_output_path
 
-FONTS = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
+FONTS = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 PALETTE: tuple[str, ...] = (
     "#4e79a7",
     "#f28e2b",
