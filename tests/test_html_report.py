@@ -79,7 +79,10 @@ def test_every_chart_is_inline_svg_with_drawing(page: Path) -> None:
         assert re.search(r"<(rect|path)\b", drawn), chart
         ElementTree.fromstring(drawn)  # well-formed XML: a browser draws it rather than an error box
     assert '<meta charset="utf-8">' in html
-    assert '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif' in html
+    fonts = re.search(r"body \{ font-family: ([^;]+);", html)
+    assert fonts is not None
+    assert fonts.group(1).startswith('"Noto Sans CJK SC", "Microsoft YaHei"')  # CJK faces before fallback
+    assert fonts.group(1).endswith("sans-serif")
     # Self-contained: no script, stylesheet, image or font fetched from anywhere.
     assert not re.search(r"<(script|link|img|iframe)\b|url\(|@import", html)
     assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg"}
