@@ -8,8 +8,6 @@ Text from the workbook is always escaped.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from reports.plan_reader import PlanData
-from reports.xlsx import OutputError, check_output_path
+from reports.xlsx import atomic_output
 
 FONTS = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 PALETTE: tuple[str, ...] = (
@@ -349,15 +347,6 @@ def write_report(
     protect: Sequence[Path] = (),
 ) -> None:
     """Write the page atomically (a temporary file renamed into place); never over a file without force."""
-    check_output_path(path, force=force, protect=protect)
     page = render_report(plan, names)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path, force=force, protect=protect) as temporary:
         temporary.write_text(page, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot be written ({error})") from error
-    finally:
-        if temporary.exists():
-            temporary.unlink()

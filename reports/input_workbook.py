@@ -8,8 +8,6 @@ column, dates formatted as dates and identifiers stored as text.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +17,7 @@ from typing import Any
 import xlsxwriter
 
 from reports.labels import check_language, yes_no
-from reports.xlsx import DATE_FORMAT, OutputError, check_output_path, looks_like_formula, text_width
+from reports.xlsx import DATE_FORMAT, atomic_output, looks_like_formula, text_width
 from rotation.codes import Coded, Role
 from rotation.domain import PinKind, Roster, StaffMember
 from rotation.parameters import format_value
@@ -235,25 +233,16 @@ class _Formats:
 
 def _write(path: Path, lang: str, tables: Sequence[_Table], *, instructions: bool, force: bool) -> None:
     """Write the workbook to a temporary file beside ``path``, then rename it into place."""
-    check_output_path(path, force=force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
-    try:
-        with xlsxwriter.Workbook(str(temporary), options) as workbook:
-            formats = _Formats(workbook)
-            if instructions:
-                _write_instructions(workbook.add_worksheet(_INSTRUCTIONS_TITLE[lang]), lang, formats)
-            for table in tables:
-                _write_table(workbook.add_worksheet(table.sheet.label(lang)), table, lang, formats)
-        try:
-            os.replace(temporary, path)
-        except PermissionError as error:
-            raise OutputError(
-                f"{path}: cannot be replaced ({error.strerror}); is it open in Excel?"
-            ) from error
-    finally:
-        temporary.unlink(missing_ok=True)
+    with (
+        atomic_output(path, force=force) as temporary,
+        xlsxwriter.Workbook(str(temporary), options) as workbook,
+    ):
+        formats = _Formats(workbook)
+        if instructions:
+            _write_instructions(workbook.add_worksheet(_INSTRUCTIONS_TITLE[lang]), lang, formats)
+        for table in tables:
+            _write_table(workbook.add_worksheet(table.sheet.label(lang)), table, lang, formats)
 
 
 def _write_table(worksheet: Any, table: _Table, lang: str, formats: _Formats) -> None:

@@ -7,29 +7,27 @@ header and page numbers in the footer, and signature lines for the principal.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
 
 from reports.plan_reader import Assignment, PlanData
 from reports.xlsx import (
     A4_PAPER,
     OutputError,
-    OutputExistsError,
+    atomic_output,
     check_output_path,
     looks_like_formula,
     text_width,
 )
 
+# Text stays text: no formulas, numbers or links made from what the plan says.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 TITLE = "教师交流轮岗人员通知"
 HEADERS: tuple[str, ...] = (
     "类别",
@@ -114,39 +112,12 @@ def write_notices(
         check_output_path(notice.path, force=force, protect=protect)
     label = dict(names or {})
     for notice in notices:
-        write_xlsx_atomically(
-            notice.path, partial(_write_notice, notice=notice, plan=plan, names=label), force=force
-        )
+        with (
+            atomic_output(notice.path, force=force) as temporary,
+            xlsxwriter.Workbook(str(temporary), WORKBOOK_OPTIONS) as workbook,
+        ):
+            _write_notice(workbook, notice=notice, plan=plan, names=label)
     return [n.path for n in notices]
-
-
-def write_xlsx_atomically(
-    path: Path, build: Callable[[Any], None], *, force: bool, protect: Sequence[Path] = ()
-) -> None:
-    """Build an xlsxwriter workbook into a temporary file next to ``path``, then rename it into place.
-
-    The same guarantees as reports.xlsx.write_workbook (which takes only plain sheets): a
-    reader never sees half a file and a failure leaves an old file intact.
-    """
-    check_output_path(path, force=force, protect=protect)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with xlsxwriter.Workbook(str(temporary), options) as workbook:
-            build(workbook)
-        os.replace(temporary, path)
-    except FileExistsError as error:
-        raise OutputExistsError(path) from error
-    except PermissionError as error:
-        raise OutputError(
-            f"{path}: cannot be written ({error.strerror}); if it is open in Excel, close it"
-        ) from error
-    except (OSError, FileCreateError) as error:
-        raise OutputError(f"{path}: cannot be written ({error})") from error
-    finally:
-        if temporary.exists():
-            temporary.unlink()
 
 
 def write_text(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -98,12 +99,24 @@ def write_workbook(
     ``finish`` receives the open xlsxwriter workbook after the sheets, to add more (charts) before
     it is closed and renamed into place.
     """
+    with atomic_output(path, force=force, protect=protect) as temporary:
+        _write_sheets(temporary, sheets, finish)
+
+
+@contextmanager
+def atomic_output(path: Path, *, force: bool, protect: Sequence[Path] = ()) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write; renamed onto ``path`` when the block succeeds.
+
+    Every writer of the project's outputs goes through here, so a reader never sees half a file and
+    a failure leaves an old file intact. The refusals of check_output_path come first; any OS or
+    xlsxwriter failure becomes an OutputError naming ``path``.
+    """
     check_output_path(path, force=force, protect=protect)
     # Same directory, so that os.replace is a rename on one file system.
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_sheets(temporary, sheets, finish)
+        yield temporary
         os.replace(temporary, path)
     except PermissionError as error:
         message = f"{path}: cannot be written ({error.strerror}); if it is open in Excel, close it"
