@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from openpyxl import load_workbook as open_xlsx
 from openpyxl.utils.exceptions import InvalidFileException
@@ -213,44 +213,51 @@ def read_plan_workbook(path: Path) -> PlanData:
         raise PlanReadError([f"{path}: no such file"]) from error
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError) as error:
         raise PlanReadError([f"{path}: not a readable .xlsx plan workbook ({error})"]) from error
-    problems: list[str] = []
     try:
-        lang = (
-            "en" if any(normalize_text(ws.title) == OUT_ASSIGNMENTS.key for ws in book.worksheets) else "zh"
-        )
-        assignments = tuple(_assignment(c, w, problems) for c, w in _table(book, OUT_ASSIGNMENTS, problems))
-        eligibility = tuple(_eligibility(c, w, problems) for c, w in _table(book, OUT_ELIGIBILITY, problems))
-        obligations = tuple(_obligation(c, w, problems) for c, w in _table(book, OUT_OBLIGATIONS, problems))
-        unmoved = tuple(
-            UnmovedRow(
-                _text(c.get("staff_id")),
-                _text(c.get("name")),
-                _text(c.get("school_id")),
-                _text(c.get("reason")),
-            )
-            for c, _ in _table(book, OUT_UNMOVED_DUE, problems)
-        )
-        schools = tuple(_school(c, w, problems) for c, w in _table(book, OUT_SCHOOLS, problems))
-        walks = tuple(
-            WalkRow(
-                _text(c.get("staff_id")),
-                _text(c.get("name")),
-                _text(c.get("home_school_id")),
-                _text(c.get("school_id")),
-                _text(c.get("subject")),
-            )
-            for c, _ in _table(book, OUT_WALKING, problems)
-        )
-        run: dict[str, object] = {}
-        warnings: list[str] = []
-        for cells, _ in _table(book, OUT_RUN, problems):
-            key = _text(cells.get("key"))
-            if key == "warning":
-                warnings.append(_text(cells.get("value")))
-            elif key:
-                run.setdefault(key, cells.get("value"))
+        sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
     finally:
         book.close()
+    return plan_from_sheets(path, sheets)
+
+
+def plan_from_sheets(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> PlanData:
+    """A plan from its sheets' rows (header first), by sheet title; PlanReadError naming ``path``.
+
+    The plan export passes the rows it is about to write, so the dashboard needs no read-back.
+    """
+    problems: list[str] = []
+    lang = "en" if any(normalize_text(title) == OUT_ASSIGNMENTS.key for title in sheets) else "zh"
+    assignments = tuple(_assignment(c, w, problems) for c, w in _table(sheets, OUT_ASSIGNMENTS, problems))
+    eligibility = tuple(_eligibility(c, w, problems) for c, w in _table(sheets, OUT_ELIGIBILITY, problems))
+    obligations = tuple(_obligation(c, w, problems) for c, w in _table(sheets, OUT_OBLIGATIONS, problems))
+    unmoved = tuple(
+        UnmovedRow(
+            _text(c.get("staff_id")),
+            _text(c.get("name")),
+            _text(c.get("school_id")),
+            _text(c.get("reason")),
+        )
+        for c, _ in _table(sheets, OUT_UNMOVED_DUE, problems)
+    )
+    schools = tuple(_school(c, w, problems) for c, w in _table(sheets, OUT_SCHOOLS, problems))
+    walks = tuple(
+        WalkRow(
+            _text(c.get("staff_id")),
+            _text(c.get("name")),
+            _text(c.get("home_school_id")),
+            _text(c.get("school_id")),
+            _text(c.get("subject")),
+        )
+        for c, _ in _table(sheets, OUT_WALKING, problems)
+    )
+    run: dict[str, object] = {}
+    warnings: list[str] = []
+    for cells, _ in _table(sheets, OUT_RUN, problems):
+        key = _text(cells.get("key"))
+        if key == "warning":
+            warnings.append(_text(cells.get("value")))
+        elif key:
+            run.setdefault(key, cells.get("value"))
     if problems:
         raise PlanReadError([f"{path}: {problem}" for problem in problems])
     return PlanData(
@@ -261,15 +268,17 @@ def read_plan_workbook(path: Path) -> PlanData:
 # --------------------------------------------------------------------------- cells
 
 
-def _table(book: Any, sheet: Sheet, problems: list[str]) -> list[tuple[dict[str, object], str]]:
+def _table(
+    sheets: Mapping[str, Sequence[Sequence[object]]], sheet: Sheet, problems: list[str]
+) -> list[tuple[dict[str, object], str]]:
     """The non-blank rows of ``sheet`` as {column key: cell}, each with an Excel-style location."""
     names = {normalize_text(sheet.key), normalize_text(sheet.zh)}
-    found = [ws for ws in book.worksheets if normalize_text(ws.title) in names]
+    found = [rows for title, rows in sheets.items() if normalize_text(title) in names]
     label = f"{sheet.key} ({sheet.zh})"
     if not found:
         problems.append(f"{label}: sheet missing")
         return []
-    rows = list(found[0].iter_rows(values_only=True))
+    rows = found[0]
     header = _header(rows, sheet)
     if header is None:
         problems.append(f"{label}: no header row")
@@ -288,7 +297,7 @@ def _table(book: Any, sheet: Sheet, problems: list[str]) -> list[tuple[dict[str,
     return table
 
 
-def _header(rows: list[tuple[object, ...]], sheet: Sheet) -> tuple[int, list[str | None]] | None:
+def _header(rows: Sequence[Sequence[object]], sheet: Sheet) -> tuple[int, list[str | None]] | None:
     """As for the input: the first row naming at least half of the columns, and each cell's column key."""
     by_header = {normalize_text(c.key): c.key for c in sheet.columns}
     by_header.update({normalize_text(c.zh): c.key for c in sheet.columns})

@@ -7,7 +7,6 @@ output language; rule IDs are never translated.
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -16,8 +15,8 @@ from pathlib import Path
 
 from reports.dashboard import add_dashboard
 from reports.labels import check_language, code_text, headers, rules_text, yes_no
-from reports.plan_reader import read_plan_workbook
-from reports.xlsx import Cell, SheetData, check_output_path, write_workbook
+from reports.plan_reader import plan_from_sheets
+from reports.xlsx import Cell, SheetData, write_workbook
 from rotation.codes import Coded, Status
 from rotation.domain import Roster, StaffMember
 from rotation.eligibility import Eligibility
@@ -183,15 +182,10 @@ def write_plan_workbook(
 ) -> None:
     """The ``rotation solve`` workbook: every sheet of the contract, then the ``dashboard`` of charts.
 
-    The dashboard draws from the figures as exported, so they are read back from a private draft
-    first; the workbook at ``path`` is still written once, atomically.
+    The dashboard is drawn from the very rows written, read as any plan workbook is read.
     """
     sheets = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, include_sensitive)
-    check_output_path(path, force=force, protect=protect)
-    with tempfile.TemporaryDirectory() as scratch:
-        draft = Path(scratch) / "draft.xlsx"
-        write_workbook(draft, sheets, force=True)
-        figures = read_plan_workbook(draft)
+    figures = plan_from_sheets(path, {sheet.title: [sheet.headers, *sheet.rows] for sheet in sheets})
     write_workbook(
         path, sheets, force=force, protect=protect, finish=lambda book: add_dashboard(book, figures, lang)
     )
