@@ -20,7 +20,6 @@ from rotation.whatif import (
     MultiYearPlan,
     ScenarioResult,
     compute_kpis,
-    new_moves,
     trajectory,
 )
 
@@ -282,8 +281,3 @@ def write_multi_year_workbook(
     path: Path, plan: MultiYearPlan, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
 ) -> None:
     write_workbook(path, multi_year_sheets(plan, lang), force=force, protect=protect)
-
-
-def moves_count(plan: MultiYearPlan) -> int:
-    """New moves over all years (for the command's closing line)."""
-    return sum(len(new_moves(year.run.plan)) for year in plan.years)
