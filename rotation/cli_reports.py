@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from rotation.cli import OUTPUT, bad_input_exits, fail
+from rotation.cli_common import OUTPUT, bad_input_exits, fail
 
 FORCE = click.option("--force", is_flag=True, help="Overwrite existing output files.")
 INPUT = click.option(

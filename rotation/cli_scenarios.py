@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from rotation.cli import (
+from rotation.cli_common import (
     EFFECTIVE_DATE,
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
