@@ -258,3 +258,10 @@ def test_greedy_method_writes_a_checked_plan_that_rotates_no_more_than_cp_sat(
         return int(line.split("(")[1].split()[0])
 
     assert 0 < due_rotated("greedy") <= due_rotated("cp-sat")
+
+
+@pytest.mark.parametrize("module", ["rotation.cli", "rotation.cli_scenarios", "rotation.cli_reports"])
+def test_each_command_module_imports_first_on_its_own(module: str) -> None:
+    """Regression: rotation.cli and the command modules once imported each other in a cycle."""
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
