@@ -854,32 +854,27 @@ def _outcomes(state: _State) -> list[ObligationOutcome]:
 
 
 def _n1_outcomes(state: _State) -> list[ObligationOutcome]:
-    """N1 at each urban or quality school where someone could leave: rotation count and key share."""
+    """N1 at each urban or quality school: due people rotated wherever someone is due, and the key
+    share of those moved out where someone could leave (as solver/rules/targets.py words them)."""
     data, params = state.data, state.params
     rotation = Fraction(str(params.min_rotation_ratio))
     share = Fraction(str(params.min_key_share))
+    soft = params.is_soft("N1")
     rows: list[ObligationOutcome] = []
     for school_id in data.school_ids:
         school = state.roster.schools[school_id]
         people = data.staff_now[school_id]
         if school.area is not Area.URBAN and school.category is not Category.QUALITY:
             continue
-        if not any(data.destinations.get(m.staff_id) for m in people):
-            continue
         out = [m for m in people if m.staff_id in state.moved_to]
         due = sum(1 for m in people if data.eligibility[m.staff_id].is_due)
         if due:
-            rows.append(
-                ObligationOutcome(
-                    "N1", None, school_id, "", ceil(rotation * due), len(out), params.is_soft("N1")
-                )
-            )
+            rotated = sum(1 for m in out if data.eligibility[m.staff_id].is_due)
+            rows.append(ObligationOutcome("N1", None, school_id, "", ceil(rotation * due), rotated, soft))
+        if not any(data.destinations.get(m.staff_id) for m in people):
+            continue
         keys = sum(1 for m in out if m.is_key_teacher)
-        rows.append(
-            ObligationOutcome(
-                "N1", None, school_id, "key", ceil(share * len(out)), keys, params.is_soft("N1")
-            )
-        )
+        rows.append(ObligationOutcome("N1", None, school_id, "key", ceil(share * len(out)), keys, soft))
     return rows
 
 

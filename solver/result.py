@@ -114,6 +114,9 @@ class Plan:
     levels: tuple[LevelResult, ...]
     wall_time_s: float
     explanation: tuple[str, ...] = ()
+    # Seconds per phase of the solve ("build", "optimise", "explain"), summed over the components,
+    # which run side by side: thread-seconds, so they may add up to more than ``wall_time_s``.
+    phases: tuple[tuple[str, float], ...] = ()
 
     @property
     def objective(self) -> float:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -24,6 +25,7 @@ from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from solver.components import ComponentData, split_components
 from solver.explain import explain_infeasible, unmoved_reasons
+from solver.mip import optimise_mip
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import LEVEL_NAMES, Level, weighted_level
 from solver.plan import read_plan
@@ -31,6 +33,8 @@ from solver.result import LevelResult, Plan, SolveStatus
 from solver.rules.school import c3_why_not
 
 Progress = Callable[[str], None]
+# Who optimises each component's model: CP-SAT, or HiGHS's branch and cut on the same model (solver/mip.py).
+Engine = Literal["cp-sat", "mip"]
 
 # Status of a merged plan: the worst of its components.
 _SEVERITY = (
@@ -60,12 +64,14 @@ PROGRESS_INTERVAL_S = 0.25
 @dataclass(frozen=True)
 class SolveOptions:
     """How to solve: ``time_limit_s`` for the whole solve, ``workers`` components solved side by side
-    (0: one per CPU), ``seed`` for CP-SAT, and ``pins`` added to the roster's own."""
+    (0: one per CPU), ``seed`` for the solver, ``pins`` added to the roster's own, and the ``engine``
+    that optimises (the explanations of what does not happen always come from CP-SAT)."""
 
     time_limit_s: float = 60.0
     workers: int = 0
     seed: int = 0
     pins: tuple[Pin, ...] = ()
+    engine: Engine = "cp-sat"
 
 
 class PinError(ValueError):
@@ -78,11 +84,12 @@ class PinError(ValueError):
 
 @dataclass(frozen=True)
 class SolveSettings:
-    """What one component's solve may use: the seed, the end of its time, the progress line."""
+    """What one component's solve may use: the seed, the end of its time, the progress line, the engine."""
 
     seed: int
     deadline: float
     report: Callable[[str], None]
+    engine: Engine = "cp-sat"
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -111,7 +118,8 @@ def solve(
     clock = _Clock(started + options.time_limit_s, lanes, [len(c.staff) for c in components])
 
     def run(data: ComponentData) -> Plan:
-        return solve_component(data, SolveSettings(options.seed, clock.deadline_for(len(data.staff)), report))
+        deadline = clock.deadline_for(len(data.staff))
+        return solve_component(data, SolveSettings(options.seed, deadline, report, options.engine))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
         plans = list(pool.map(run, components))
@@ -156,7 +164,10 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
     """One component's plan: optimise, read the solution, explain what did not happen."""
     started = time.monotonic()
     built = build_model(data)
-    results, solution, status = _optimise(built, settings)
+    built_at = time.monotonic()
+    optimise = optimise_mip if settings.engine == "mip" else _optimise
+    results, solution, status = optimise(built, settings)
+    optimised_at = time.monotonic()
     if solution is None:
         if status is SolveStatus.INFEASIBLE:
             explain_by = max(settings.deadline, time.monotonic() + MIN_EXPLAIN_S)
@@ -166,9 +177,12 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
                 f"{data.label} ({data.schools_text}): no plan found within the time limit "
                 f"({status}); give it more time (--time-limit)",
             )
-        return Plan(status, (), (), (), (), (), tuple(results), time.monotonic() - started, explanation)
+        finished = time.monotonic()
+        phases = _phases(started, built_at, optimised_at, finished)
+        return Plan(status, (), (), (), (), (), tuple(results), finished - started, explanation, phases)
     rows = read_plan(built, solution)
     unmoved = unmoved_reasons(built, solution, settings.seed, settings.deadline)
+    finished = time.monotonic()
     overall = (
         SolveStatus.OPTIMAL if all(r.status is SolveStatus.OPTIMAL for r in results) else SolveStatus.FEASIBLE
     )
@@ -180,7 +194,18 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
         rows.obligations,
         unmoved,
         tuple(results),
-        time.monotonic() - started,
+        finished - started,
+        phases=_phases(started, built_at, optimised_at, finished),
+    )
+
+
+def _phases(
+    started: float, built_at: float, optimised_at: float, finished: float
+) -> tuple[tuple[str, float], ...]:
+    return (
+        ("build", built_at - started),
+        ("optimise", optimised_at - built_at),
+        ("explain", finished - optimised_at),
     )
 
 
@@ -316,9 +341,14 @@ def merge_plans(plans: list[Plan], wall_time_s: float) -> Plan:
     """One plan from the components' plans: rows concatenated and sorted, levels summed by name."""
     status = max((plan.status for plan in plans), key=_SEVERITY.index, default=SolveStatus.OPTIMAL)
     levels = _merge_levels(plans)
+    seconds: dict[str, float] = {}
+    for plan in plans:
+        for name, spent in plan.phases:
+            seconds[name] = seconds.get(name, 0.0) + spent
+    phases = tuple(seconds.items())
     if not status.has_plan:
         explanation = tuple(line for plan in plans for line in plan.explanation)
-        return Plan(status, (), (), (), (), (), levels, wall_time_s, explanation)
+        return Plan(status, (), (), (), (), (), levels, wall_time_s, explanation, phases)
     return Plan(
         status,
         tuple(sorted((m for p in plans for m in p.moves), key=lambda m: (m.staff_id, m.to_school_id))),
@@ -333,6 +363,7 @@ def merge_plans(plans: list[Plan], wall_time_s: float) -> Plan:
         tuple(sorted((u for p in plans for u in p.unmoved), key=lambda u: u.staff_id)),
         levels,
         wall_time_s,
+        phases=phases,
     )
 
 

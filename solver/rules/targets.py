@@ -14,12 +14,14 @@ from solver.rules.base import Obligation, RuleContext
 
 
 def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
-    """N1: at each urban or quality school, new moves out ≥ ⌈min_rotation_ratio × due people⌉, and key
-    teachers among them ≥ ⌈min_key_share × moves out⌉.
+    """N1: at each urban or quality school, due people rotated ≥ ⌈min_rotation_ratio × due people⌉, and
+    key teachers ≥ ⌈min_key_share × new moves out⌉ among those moved out.
 
-    Part "" is the rotation count (only where someone is due), part "key" the
-    key share, kept exact as den·key ≥ num·out with the share read as the
-    decimal the planner typed. Soft by default (``hard=N1`` makes it hard).
+    Part "" is the rotation count, wherever someone is due, even when none of
+    them can move (then it is short whatever the plan: a shortfall when soft,
+    infeasible when hard). Part "key" is the key share, kept exact as
+    den·key ≥ num·out with the share read as the decimal the planner typed.
+    Soft by default (``hard=N1`` makes it hard).
     """
     data, variables = ctx.data, ctx.variables
     rotation = Fraction(str(data.params.min_rotation_ratio))
@@ -28,25 +30,33 @@ def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
     for school_id in data.school_ids:
         school = data.roster.schools[school_id]
         out = variables.moves_out[school_id]
-        if (school.area is not Area.URBAN and school.category is not Category.QUALITY) or out.is_constant:
+        if school.area is not Area.URBAN and school.category is not Category.QUALITY:
             continue
-        due = sum(1 for m in data.staff_now[school_id] if data.eligibility[m.staff_id].is_due)
+        due = [m for m in data.staff_now[school_id] if data.eligibility[m.staff_id].is_due]
         if due:
-            needed = ceil(rotation * due)
+            needed = ceil(rotation * len(due))
+            rotated = Count()
+            for member in due:
+                rotated.extend(variables.moved(member.staff_id))
             found.append(
                 Obligation(
                     rule="N1",
                     group_id=None,
                     school_id=school_id,
                     part="",
-                    achieved=out,
+                    achieved=rotated,
                     required=Count(needed),
                     maximum=None,
-                    description=f"N1 at {school_id}: {needed} of its {due} due people rotate",
+                    description=(
+                        f"N1 at {school_id}: {needed} of its {len(due)} due people rotate, "
+                        f"{rotated.upper} of them could"
+                    ),
                     brief=f"N1: {school_id} rotates {needed} of its due people",
                     relax="N1: remove N1 from hard= or lower min_rotation_ratio",
                 )
             )
+        if out.is_constant:
+            continue
         keys = Count()
         for member in data.staff_now[school_id]:
             if member.is_key_teacher:

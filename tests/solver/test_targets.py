@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FRESH, exempt, group, moves, outcome, params, person, roster, run, school
 
 from rotation.codes import Area, Category, GroupKind, Honor
 from rotation.domain import Roster
+from solver.result import SolveStatus
 
 
 def n1_roster() -> Roster:
@@ -36,7 +38,8 @@ def test_n1_key_share_sends_a_key_teacher_along():
         ("s1", "S", "U", "C2"),
         ("s2", "S", "U", "C2"),
     }
-    assert outcome(plan, "N1", "", "U") == (1, 2)
+    # The rotation count is of due people: k1 is not due, so only d1 counts (⌈0.1 × 1⌉ = 1).
+    assert outcome(plan, "N1", "", "U") == (1, 1)
     assert outcome(plan, "N1", "key", "U") == (1, 1)
     assert plan.levels[0].objective == 0
 
@@ -45,6 +48,46 @@ def test_n1_without_key_share_only_the_due_teacher_goes():
     plan = run(n1_roster(), params(max_outflow_ratio=0.5, min_key_share=0))
     assert moves(plan) == {("d1", "U", "S", "T1"), ("s1", "S", "U", "C2")}
     assert outcome(plan, "N1", "key", "U") == (0, 0)
+
+
+def due_at_urban_school(due: int, grouped: bool = True) -> Roster:
+    """Urban U with ``due`` due 数学 teachers; town S (grouped with U if ``grouped``) has room for one."""
+    staff = [person(f"d{i}", "U", "数学") for i in range(due)]
+    staff += [exempt("fU", "U", "数学"), exempt("fS", "S", "数学")]
+    groups = [group("R", GroupKind.RURAL, ["U", "S"], lead="U")] if grouped else []
+    return roster([school("U", area=Area.URBAN), school("S", quota=2)], groups, staff)
+
+
+@pytest.mark.parametrize(("due", "needed"), [(9, 1), (10, 1), (11, 2)])
+def test_n1_rotation_count_rounds_up(due: int, needed: int) -> None:
+    # ⌈0.1 × 9⌉ = 1, ⌈0.1 × 10⌉ = 1 exactly, ⌈0.1 × 11⌉ = 2: the day before, of and after 10.
+    plan = run(due_at_urban_school(due), params(min_rotation_ratio=0.1, max_outflow_ratio=1.0))
+    assert outcome(plan, "N1", "", "U")[0] == needed
+
+
+def test_n1_where_no_due_person_can_leave_is_short_when_soft_and_infeasible_when_hard() -> None:
+    # U is in no group: under destination_scope = group nobody may leave it (C3).
+    the_roster = due_at_urban_school(3, grouped=False)
+    soft = run(the_roster)
+    assert soft.status is SolveStatus.OPTIMAL
+    assert outcome(soft, "N1", "", "U") == (1, 0)
+    assert soft.levels[0].name == "L1 obligations" and soft.levels[0].objective == 1
+    hard = run(the_roster, params(hard=frozenset({"N1"})))
+    assert hard.status is SolveStatus.INFEASIBLE
+    assert "N1 at U: 1 of its 3 due people rotate, 0 of them could" in hard.explanation[0]
+    # Letting due people of ungrouped schools go anywhere makes it possible (U has no key teacher to send).
+    wider = run(
+        the_roster,
+        params(
+            hard=frozenset({"N1"}),
+            destination_scope="district",
+            max_outflow_ratio=1.0,
+            max_net_loss=1,
+            min_key_share=0,
+        ),
+    )
+    assert wider.status is SolveStatus.OPTIMAL
+    assert outcome(wider, "N1", "", "U") == (1, 1)
 
 
 def n2_roster(home: Category, options: tuple[Category, Category]) -> Roster:
