@@ -74,7 +74,10 @@ def template(out: Path, lang: str, force: bool) -> None:
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--size", type=click.Choice(["tiny", "district", "city"]), default="district", show_default=True
+    "--size",
+    type=click.Choice(["tiny", "district", "city", "large"]),
+    default="district",
+    show_default=True,
 )
 @click.option("--seed", type=int, required=True, help="Same seed, same workbook.")
 @EFFECTIVE_DATE

@@ -7,6 +7,11 @@ primary school and its small village schools (乡镇一体化), high-school pair
 choice comes from one ``random.Random(seed)``: the same arguments give the same
 roster.
 
+``size`` is a named layout (``tiny``, ``district``, ``city``, ``large``) or a staff
+count: the district's layout with every count of groups and ungrouped schools
+scaled so that the district has about that many staff (the benchmarks' scaling
+curve); ``large`` is the city's layout with its counts times 2.4, about 100,000.
+
 Feasible by construction: the people already on exchange are laid out so that,
 counted as stock (home school → the school they work at), they alone meet
 every group obligation G1-G6 under the default parameters, and every central
@@ -18,6 +23,7 @@ finds.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import Counter, defaultdict
@@ -48,8 +54,10 @@ from rotation.dates import anniversary, whole_years
 from rotation.domain import Group, HistoryEntry, Roster, School, StaffMember, SubjectMinimum
 from rotation.parameters import Parameters
 
-Size = Literal["tiny", "district", "city"]
-SIZES: tuple[Size, ...] = ("tiny", "district", "city")
+Size = Literal["tiny", "district", "city", "large"]
+SIZES: tuple[Size, ...] = ("tiny", "district", "city", "large")
+# A district of a given staff count: the district's layout scaled (see ``layout_for_staff``).
+MIN_STAFF, MAX_STAFF = 1_000, 200_000
 
 T = TypeVar("T")
 
@@ -139,6 +147,30 @@ _LAYOUTS: dict[Size, _Layout] = {
         ),
     ),
 }
+
+
+def _scaled(layout: _Layout, factor: float) -> _Layout:
+    """``layout`` with every count of groups and ungrouped schools times ``factor``, rounded.
+
+    At least one group of each kind remains, so a small district still has every obligation G1-G6.
+    """
+
+    def times(count: int) -> int:
+        return max(1, round(count * factor))
+
+    return replace(
+        layout,
+        tight_primary=times(layout.tight_primary),
+        tight_nine_year=times(layout.tight_nine_year),
+        alliances=times(layout.alliances),
+        townships=times(layout.townships),
+        hs_pairs=times(layout.hs_pairs),
+        ungrouped=tuple((stage, area, round(count * factor)) for stage, area, count in layout.ungrouped),
+    )
+
+
+# The city's layout grown to about 100,000 staff (a provincial capital's whole system).
+_LAYOUTS["large"] = _scaled(_LAYOUTS["city"], 2.4)
 
 # Home establishment (people whose home school it is) by stage.
 _STAFF_RANGE: dict[Stage, tuple[int, int]] = {
@@ -407,9 +439,9 @@ class _Exchange:
 class _DistrictBuilder:
     """Lays out the schools and groups, then staffs them, then marks exemptions and wishes."""
 
-    def __init__(self, size: Size, seed: int, effective_date: date) -> None:
+    def __init__(self, layout: _Layout, seed: int, effective_date: date) -> None:
         self.rng = random.Random(seed)
-        self.layout = _LAYOUTS[size]
+        self.layout = layout
         self.params = Parameters(effective_date=effective_date)
         self.at = effective_date
         self.plans: dict[str, _SchoolPlan] = {}
@@ -574,14 +606,13 @@ class _DistrictBuilder:
                         )
                     )
 
-    def add_ungrouped(self, stage: Stage, area: Area) -> None:
+    def add_ungrouped(self, stage: Stage, area: Area) -> _SchoolPlan:
         category = _CATEGORY_BY_AREA[area].pick(self.rng)
         if area is Area.URBAN:
-            self.urban_school(stage, category)
-        elif area is Area.TOWN:
-            self.town_school(self.new_town(), stage, category=category)
-        else:
-            self.village_school(self.new_town(), stage)
+            return self.urban_school(stage, category)
+        if area is Area.TOWN:
+            return self.town_school(self.new_town(), stage, category=category)
+        return self.village_school(self.new_town(), stage)
 
     def years(self) -> int:
         """Years since an exchange began: teachers' one-year stints have all ended, leaders' not all."""
@@ -691,10 +722,20 @@ class _DistrictBuilder:
         for plan in self.plans.values():
             self.staff_school(plan, leaving[plan.school_id])
 
+    def planned_staff(self) -> int:
+        """How many staff the schools laid out so far will have (the small schools' few extras aside)."""
+        leaving = Counter(exchange.home for exchange in self.exchanges)
+        return sum(
+            _ordinary_count(plan, leaving[plan.school_id])
+            + sum(plan.walkers.values())
+            + leaving[plan.school_id]
+            for plan in self.plans.values()
+        )
+
     def staff_school(self, plan: _SchoolPlan, leaving: list[_Exchange]) -> None:
         """The school's own people: its ordinary staff, its walkers (G5), and those away on exchange."""
         walkers = sum(plan.walkers.values())
-        posts = self.ordinary_posts(plan, max(plan.size - len(leaving) - walkers, plan.size // 2))
+        posts = self.ordinary_posts(plan, _ordinary_count(plan, len(leaving)))
         # Dealt from a shuffled deck rather than drawn one by one, so that even a tiny district
         # has its backlog close to the intended share.
         people = len(posts) + walkers + len(leaving)
@@ -1024,6 +1065,11 @@ class _DistrictBuilder:
         return schools
 
 
+def _ordinary_count(plan: _SchoolPlan, leaving: int) -> int:
+    """The people of a school's home establishment besides its walkers and those away on exchange."""
+    return max(plan.size - leaving - sum(plan.walkers.values()), plan.size // 2)
+
+
 def _room(member: StaffMember) -> int:
     """Whole years between the age of 22 and the start at the current school: room for past schools."""
     return whole_years(member.birth_date, member.school_start_date) - 22
@@ -1033,11 +1079,61 @@ def _band_rank(band: Band | None) -> int:
     return -1 if band is None else list(Band).index(band)
 
 
-def generate(size: Size, seed: int, effective_date: date) -> Roster:
-    """A sample district of ``size``, the same for the same arguments; see the module docstring."""
-    if size not in _LAYOUTS:
-        raise ValueError(f"unknown sample size {size!r} (known: {', '.join(SIZES)})")
-    builder = _DistrictBuilder(size, seed, effective_date)
+def layout_for_staff(staff: int, seed: int, effective_date: date) -> _Layout:
+    """The district's layout scaled so that, laid out with ``seed``, it has about ``staff`` people.
+
+    School sizes are drawn as the schools are laid out, and a new count of groups draws them all
+    anew, so the factor is lowered until the layout plans no more than ``staff`` people; then
+    ungrouped primary schools and kindergartens are added at the end (which leaves every earlier
+    draw as it was) until the staff count is as near ``staff`` as one more school can bring it.
+    """
+    if not MIN_STAFF <= staff <= MAX_STAFF:
+        raise ValueError(f"a sample of {staff} staff: between {MIN_STAFF} and {MAX_STAFF} are generated")
+    base = _LAYOUTS["district"]
+    factor = staff / _DISTRICT_STAFF
+    for _ in range(20):  # at the smallest, one group of each kind may already be more than ``staff``
+        layout = _scaled(base, factor)
+        builder = _DistrictBuilder(layout, seed, effective_date)
+        builder.lay_out()
+        planned = builder.planned_staff()
+        if planned <= staff:
+            break
+        factor *= 0.95 * staff / planned
+    added: list[tuple[Stage, Area, int]] = []
+    kinds = itertools.cycle(_TOP_UP)
+    while planned < staff:
+        stage, area = next(kinds)
+        school = builder.add_ungrouped(stage, area)
+        if planned + school.size - staff > staff - planned:
+            break  # this school would overshoot by more than the shortfall it closes
+        planned += school.size
+        added.append((stage, area, 1))
+    return replace(layout, ungrouped=(*layout.ungrouped, *added))
+
+
+# Staff of the district layout, about: the first guess of the factor for a given staff count.
+_DISTRICT_STAFF = 6_500
+# The ungrouped schools that bring a scaled district to its staff count: small ones, in turn.
+_TOP_UP: tuple[tuple[Stage, Area], ...] = (
+    (Stage.PRIMARY, Area.URBAN),
+    (Stage.KINDERGARTEN, Area.URBAN),
+    (Stage.PRIMARY, Area.TOWN),
+    (Stage.KINDERGARTEN, Area.TOWN),
+)
+
+
+def generate(size: Size | int, seed: int, effective_date: date) -> Roster:
+    """A sample district of ``size`` (a named size or a staff count), the same for the same arguments.
+
+    See the module docstring.
+    """
+    if isinstance(size, int):
+        layout = layout_for_staff(size, seed, effective_date)
+    elif size in _LAYOUTS:
+        layout = _LAYOUTS[size]
+    else:
+        raise ValueError(f"unknown sample size {size!r} (known: {', '.join(SIZES)} or a staff count)")
+    builder = _DistrictBuilder(layout, seed, effective_date)
     builder.lay_out()
     builder.staff_schools()
     builder.mark_people()
@@ -1045,7 +1141,7 @@ def generate(size: Size, seed: int, effective_date: date) -> Roster:
 
 
 def write_sample(
-    path: Path, size: Size, seed: int, effective_date: date, lang: str = "zh", force: bool = False
+    path: Path, size: Size | int, seed: int, effective_date: date, lang: str = "zh", force: bool = False
 ) -> Roster:
     """Generate a sample district and write it as an input workbook (with its effective_date); return it."""
     roster = generate(size, seed, effective_date)

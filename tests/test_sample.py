@@ -31,7 +31,7 @@ from rotation.codes import (
 from rotation.domain import Pin, PinKind, Roster, StaffMember
 from rotation.eligibility import assess_roster
 from rotation.parameters import Parameters
-from rotation.sample import generate, write_sample
+from rotation.sample import _LAYOUTS, _DistrictBuilder, generate, write_sample
 
 EFFECTIVE = date(2027, 9, 1)
 PARAMS = Parameters(effective_date=EFFECTIVE)
@@ -48,9 +48,15 @@ def district() -> Roster:
     return generate("district", 2026, EFFECTIVE)
 
 
-@pytest.fixture(params=["tiny", "district"])
-def roster(request: pytest.FixtureRequest, tiny: Roster, district: Roster) -> Roster:
-    return tiny if request.param == "tiny" else district
+@pytest.fixture(scope="module")
+def scaled() -> Roster:
+    """The district's layout scaled to about 1,000 staff (the smallest point of the benchmarks' curve)."""
+    return generate(1_000, 1, EFFECTIVE)
+
+
+@pytest.fixture(params=["tiny", "district", "scaled"])
+def roster(request: pytest.FixtureRequest, tiny: Roster, district: Roster, scaled: Roster) -> Roster:
+    return {"tiny": tiny, "district": district, "scaled": scaled}[request.param]
 
 
 # --- The plan "extend everyone, move nobody", checked from the roster --------------------------------
@@ -254,6 +260,65 @@ def test_the_same_seed_gives_the_same_roster_and_another_seed_another() -> None:
 def test_an_unknown_size_is_refused() -> None:
     with pytest.raises(ValueError, match="huge"):
         generate("huge", 1, EFFECTIVE)  # type: ignore[arg-type]
+
+
+# --- A district of a given staff count (the benchmarks' scaling curve) ----------------------------------
+
+
+@pytest.mark.parametrize(("staff", "seed"), [(1_000, 1), (1_000, 3), (3_000, 1), (3_000, 2)])
+def test_a_scaled_district_has_about_the_staff_asked_for(staff: int, seed: int) -> None:
+    roster = generate(staff, seed, EFFECTIVE)
+    assert abs(len(roster.staff) - staff) <= 0.15 * staff
+    assert {group.kind for group in roster.groups.values()} == set(GroupKind)
+    assert extend_everyone_problems(roster, PARAMS) == []
+
+
+def test_a_scaled_district_is_the_same_for_the_same_seed_and_another_for_another() -> None:
+    assert generate(1_000, 4, EFFECTIVE) == generate(1_000, 4, EFFECTIVE)
+    assert generate(1_000, 5, EFFECTIVE).staff != generate(1_000, 4, EFFECTIVE).staff
+
+
+def test_a_larger_staff_count_gives_a_larger_district() -> None:
+    small, larger = generate(1_500, 1, EFFECTIVE), generate(6_000, 1, EFFECTIVE)
+    assert len(larger.schools) > 3 * len(small.schools)
+    assert len(larger.groups) > 2 * len(small.groups)
+
+
+@pytest.mark.parametrize("staff", [999, 200_001])
+def test_a_staff_count_out_of_range_is_refused(staff: int) -> None:
+    with pytest.raises(ValueError, match=str(staff)):
+        generate(staff, 1, EFFECTIVE)
+
+
+def test_the_large_layout_plans_about_a_hundred_thousand_staff() -> None:
+    """Laid out only (the schools and their sizes, nobody staffed yet): the 100,000 is never built here."""
+    builder = _DistrictBuilder(_LAYOUTS["large"], 100, EFFECTIVE)
+    builder.lay_out()
+    assert 90_000 <= builder.planned_staff() <= 110_000
+
+
+def test_a_scaled_districts_cp_sat_plan_passes_the_independent_checker(scaled: Roster) -> None:
+    checker = pytest.importorskip("plan_checker")
+    solve = pytest.importorskip("solver.solve")
+    statuses = assess_roster(scaled, PARAMS)
+    plan = solve.solve(scaled, PARAMS, statuses, solve.SolveOptions(time_limit_s=60, workers=2, seed=0))
+    assert plan.status.value == "optimal"
+    rows = [
+        checker.AssignmentRow(
+            m.staff_id,
+            m.from_school_id,
+            m.to_school_id,
+            m.rule,
+            m.group_id,
+            EFFECTIVE,
+            m.earliest_return_date,
+        )
+        for m in plan.moves
+    ]
+    walks = [checker.WalkRow(w.staff_id, w.home_school_id, w.school_id, w.subject) for w in plan.walks]
+    assert checker.check_plan(scaled, PARAMS, rows, walks) == []
+    due_moved = {m.staff_id for m in plan.moves if m.rule != "S2" and statuses[m.staff_id].is_due}
+    assert len(due_moved) > 0.2 * sum(entry.is_due for entry in statuses.values())
 
 
 # --- Independent checks and the workbook round trip ----------------------------------------------------
