@@ -632,7 +632,7 @@ def _fill_g5(state: _State) -> None:
 
 
 def _g5_covered(state: _State, small: str, subject: str) -> int:
-    own = sum(1 for m in state.data.staff if state.where[m.staff_id] == small and m.subject == subject)
+    own = state.subjects[small, subject, "*"]
     walking = sum(1 for served in state.walks.values() for s, subj in served if (s, subj) == (small, subject))
     return own + walking
 
