@@ -178,9 +178,19 @@ def comparison_sheets(comparison: Comparison, lang: str = "zh") -> list[SheetDat
 
 
 def write_comparison_workbook(
-    path: Path, comparison: Comparison, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
+    path: Path,
+    comparison: Comparison,
+    facts: Facts,
+    params: Parameters,
+    warnings: Sequence[str],
+    lang: str = "zh",
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
 ) -> None:
-    write_workbook(path, comparison_sheets(comparison, lang), force=force, protect=protect)
+    """The comparison sheets, then the run sheet: the scenario's run, parameters and loader warnings."""
+    sheets = [*comparison_sheets(comparison, lang), run_sheet(facts, params, warnings, lang)]
+    write_workbook(path, sheets, force=force, protect=protect)
 
 
 # --------------------------------------------------------------------------- sweep

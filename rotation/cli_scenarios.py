@@ -112,8 +112,26 @@ def whatif(
     except PinError as error:
         fail(error.problems)
     comparison = compare(baseline, changed, include_sensitive)
+    assert changed.source is not None
+    print_warnings(changed.source.warnings, text)
+    facts = [
+        *run_facts(changed.source, changed.plan.status.value, time.perf_counter() - started),
+        ("objective", changed.plan.objective),
+        ("best_bound", changed.plan.best_bound),
+        ("gap", changed.plan.gap),
+        ("baseline_status", baseline.plan.status.value),
+    ]
     with bad_input_exits():
-        write_comparison_workbook(output, comparison, lang, force=force, protect=[workbook])
+        write_comparison_workbook(
+            output,
+            comparison,
+            facts,
+            changed.params,
+            changed.source.warnings,
+            lang,
+            force=force,
+            protect=[workbook],
+        )
     heading = ("指标", "基准", "情景", "差值") if lang == "zh" else ("kpi", "baseline", "scenario", "delta")
     click.echo(f"{pad(heading[0], 26)} {heading[1]:>10} {heading[2]:>10} {heading[3]:>10}")
     for key, old, new, delta in kpi_table(comparison.baseline, comparison.scenario):

@@ -28,6 +28,7 @@ from rotation.codes import Category, Status
 from rotation.dates import add_years, whole_years
 from rotation.domain import HistoryEntry, Roster, StaffMember
 from rotation.eligibility import SENSITIVE_REASONS, Eligibility, assess_roster
+from rotation.loader import LoadedWorkbook
 from rotation.parameters import ParameterError, Parameters
 from solver.result import Move, Plan
 
@@ -45,12 +46,14 @@ SWEEP_GRACE_S = 60.0
 
 @dataclass(frozen=True)
 class SolvedRun:
-    """A roster solved under one set of parameters."""
+    """A roster solved under one set of parameters; ``source`` is the workbook it was loaded from, if any
+    (its file name, hash and the loader's warnings go to the run sheet)."""
 
     roster: Roster
     params: Parameters
     eligibility: Mapping[str, Eligibility]
     plan: Plan
+    source: LoadedWorkbook | None = None
 
 
 @dataclass(frozen=True)
@@ -296,7 +299,7 @@ def load_and_solve(
     eligibility = assess_roster(loaded.roster, loaded.params)
     options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed)
     plan = solve(loaded.roster, loaded.params, eligibility, options, progress)
-    return SolvedRun(loaded.roster, loaded.params, eligibility, plan)
+    return SolvedRun(loaded.roster, loaded.params, eligibility, plan, loaded)
 
 
 # --------------------------------------------------------------------------- sweep

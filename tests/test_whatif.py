@@ -83,6 +83,32 @@ def test_raising_female_exempt_age_changes_exactly_the_women_between_the_limits(
     assert {row["parameter"] for row in _rows(out, "parameters")} == {"female_exempt_age"}
 
 
+def test_whatif_run_sheet_records_the_scenario_and_carries_the_loader_warnings(
+    tiny: Path, tmp_path: Path
+) -> None:
+    # A column outside the contract is ignored with a warning: it must reach stderr and the run sheet.
+    book = open_xlsx(tiny)
+    staff = book["教职工"]  # tiny.xlsx is written with the Chinese sheet names and headers, header on row 1
+    assert staff.cell(row=1, column=1).value == "工号"
+    staff.cell(row=1, column=staff.max_column + 1, value="notes")
+    book.save(tiny)
+    out = tmp_path / "cmp.xlsx"
+    args = [str(tiny), "--set", "female_exempt_age=52", "-o", str(out), "--time-limit", "10", "--lang", "en"]
+    result = CliRunner().invoke(whatif, args)
+    assert result.exit_code == 0, result.output
+    assert "'notes' is not part of the contract" in result.output
+    sheets = open_xlsx(out, read_only=True)
+    assert sheets.sheetnames == ["kpis", "changed", "schools", "parameters", "run"]
+    rows = list(sheets["run"].iter_rows(min_row=2, values_only=True))
+    facts = {key: value for key, value in rows if key != "warning"}
+    assert facts["female_exempt_age"] == 52  # the scenario's parameters, not the workbook's
+    assert (facts["status"], facts["baseline_status"]) == ("optimal", "optimal")
+    assert facts["input_sha256"] == load_workbook(tiny).sha256
+    assert facts["input_file"] == "tiny.xlsx"
+    warnings = [value for key, value in rows if key == "warning"]
+    assert len(warnings) == 1 and "'notes' is not part of the contract" in str(warnings[0])
+
+
 def test_whatif_refuses_a_bad_flag_before_solving(tiny: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         whatif, [str(tiny), "--set", "alliance_min=9", "-o", str(tmp_path / "c.xlsx")]
