@@ -59,7 +59,6 @@ _Ints = npt.NDArray[np.int32]
 
 _FOUND = {
     highspy.HighsModelStatus.kOptimal: SolveStatus.OPTIMAL,
-    highspy.HighsModelStatus.kModelEmpty: SolveStatus.OPTIMAL,
     highspy.HighsModelStatus.kInfeasible: SolveStatus.INFEASIBLE,
     # Every column is bounded, so "unbounded or infeasible" can only be infeasible.
     highspy.HighsModelStatus.kUnboundedOrInfeasible: SolveStatus.INFEASIBLE,
@@ -272,10 +271,15 @@ def _solve_level(
     label: str,
     report: Callable[[str], None],
 ) -> tuple[LevelResult, list[int] | None]:
+    if not program.columns:
+        # Nothing to decide: HiGHS calls an empty model optimal without reading its rows, which are
+        # constants here (an obligation nobody can fill) and may already be broken.
+        if program.violations([]):
+            return LevelResult(level.name, SolveStatus.INFEASIBLE, 0.0, 0.0, 1.0, 0.0), None
+        return LevelResult(level.name, SolveStatus.OPTIMAL, 0.0, 0.0, 0.0, 0.0), []
     costs = np.zeros(program.columns)
     np.add.at(costs, [var.index for var in level.terms], level.weights)
-    if program.columns:
-        highs.changeColsCost(program.columns, np.arange(program.columns, dtype=np.int32), costs)
+    highs.changeColsCost(program.columns, np.arange(program.columns, dtype=np.int32), costs)
     sense = highspy.ObjSense.kMaximize if level.maximise else highspy.ObjSense.kMinimize
     highs.changeObjectiveSense(sense)
     highs.setOptionValue("time_limit", max(budget, 0.01))

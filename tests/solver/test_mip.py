@@ -11,7 +11,7 @@ import pytest
 from conftest import EFFECTIVE, params
 from ortools.sat.python import cp_model
 from test_greedy import alliance_roster, cycle_roster, problems, tight_roster
-from test_targets import n1_roster
+from test_targets import due_at_urban_school, n1_roster
 
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
@@ -103,6 +103,22 @@ def test_infeasible_for_both_with_the_same_rules_named() -> None:
     assert cp_sat.status is mip.status is SolveStatus.INFEASIBLE
     assert mip.explanation == cp_sat.explanation
     assert any("G2" in line for line in mip.explanation)
+
+
+@pytest.mark.parametrize("hard", [frozenset(), frozenset({"N1"})])
+def test_a_part_with_nothing_to_decide_is_judged_by_its_constant_rows(hard: frozenset[str]) -> None:
+    """Urban school U is in no group, so its part has no variable at all; its N1 row is a constant
+    shortfall. HiGHS calls an empty model optimal unread: the MIP must still see the broken row."""
+    the_roster, the_params = due_at_urban_school(3, grouped=False), params(hard=hard)
+    cp_sat = solved(the_roster, the_params, "cp-sat")
+    mip = solved(the_roster, the_params, "mip")
+    if hard:
+        assert cp_sat.status is mip.status is SolveStatus.INFEASIBLE
+        assert mip.explanation == cp_sat.explanation
+        assert "N1 at U" in mip.explanation[0]
+    else:
+        assert optimum(mip) == optimum(cp_sat)
+        assert optimum(mip)["L1 obligations"] == 1
 
 
 def test_deterministic() -> None:
