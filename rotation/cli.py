@@ -66,7 +66,7 @@ def template(out: Path, lang: str, force: bool) -> None:
     """Write a blank input workbook with the contract's sheets, headers and dropdowns."""
     from reports.input_workbook import write_template
 
-    with bad_input_exits():
+    with bad_input_exits(lang):
         write_template(out, lang, force=force)
     click.echo(messages_for(lang).template_written(out))
 
@@ -88,7 +88,7 @@ def sample(out: Path, size: str, seed: int, effective_date: datetime | None, lan
     from rotation.sample import write_sample
 
     day = effective_date.date() if effective_date else Parameters().effective_date
-    with bad_input_exits():
+    with bad_input_exits(lang):
         write_sample(out, size, seed, day, lang=lang, force=force)  # type: ignore[arg-type]
     click.echo(messages_for(lang).sample_written(out, size, seed))
 
@@ -121,7 +121,7 @@ def check(
     """Validate a staff workbook and say who is due, exempt, locked or returning."""
     started = time.perf_counter()
     text = messages_for(lang)
-    with bad_input_exits():
+    with bad_input_exits(lang):
         loaded = load(workbook, scenario, flags, effective_date)
         eligibility = assess_roster(loaded.roster, loaded.params)
         if export is not None:
@@ -224,7 +224,7 @@ def solve(
     started = time.perf_counter()
     text = messages_for(lang)
     loaded = load_for_output(workbook, output, force, scenario, flags, effective_date, text)
-    with bad_input_exits():
+    with bad_input_exits(lang):
         extra_pins = load_pins(pins_file, loaded.roster) if pins_file is not None else ()
     eligibility = assess_roster(loaded.roster, loaded.params)
     options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins))
@@ -239,7 +239,7 @@ def solve(
         code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
         fail([text.no_plan(plan.status), *plan.explanation], code)
     facts = plan_facts(loaded, plan, method, time.perf_counter() - started)
-    with bad_input_exits():
+    with bad_input_exits(lang):
         write_plan_workbook(
             output,
             loaded.roster,

@@ -62,16 +62,19 @@ def fail(lines: Sequence[str], code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 
 @contextmanager
-def bad_input_exits() -> Iterator[None]:
-    """Turn every refusal of the input into its sentences on stderr and exit code 2, never a traceback."""
+def bad_input_exits(lang: str) -> Iterator[None]:
+    """Turn every refusal of the input into its sentences on stderr and exit code 2, never a traceback.
+
+    The loader's and the parameters' sentences are printed in ``lang`` ("zh" or "en").
+    """
     from reports.xlsx import OutputError
 
     try:
         yield
     except WorkbookError as error:
-        fail([str(problem) for problem in error.problems])
+        fail([problem.text(lang) for problem in error.problems])
     except ParameterError as error:
-        fail(error.problems)
+        fail(error.lines(lang))
     except OutputError as error:
         fail([str(error)])
 
@@ -101,7 +104,7 @@ def load_for_output(
     """Refuse a bad output path before spending minutes on a solve, then load and print the warnings."""
     from reports.xlsx import check_output_path
 
-    with bad_input_exits():
+    with bad_input_exits(text.lang):
         check_output_path(output, force=force, protect=[workbook])
         loaded = load(workbook, scenario, flags, effective_date)
     print_warnings(loaded.warnings, text)

@@ -28,10 +28,13 @@ PLAN = click.argument("plan_path", metavar="PLAN.xlsx", type=click.Path(dir_okay
 
 @contextmanager
 def plan_input_exits() -> Iterator[None]:
-    """bad_input_exits, plus an unreadable plan workbook: its problems on stderr and exit code 2."""
+    """bad_input_exits, plus an unreadable plan workbook: its problems on stderr and exit code 2.
+
+    These commands have no --lang: they write Chinese, and refuse a bad input workbook in Chinese.
+    """
     from reports.plan_reader import PlanReadError
 
-    with bad_input_exits():
+    with bad_input_exits("zh"):
         try:
             yield
         except PlanReadError as error:

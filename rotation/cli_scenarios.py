@@ -40,6 +40,7 @@ from rotation.cli_common import (
 )
 from rotation.messages import messages_for
 from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
+from rotation.text import Text
 from rotation.whatif import (
     ScenarioResult,
     SolvedRun,
@@ -96,13 +97,13 @@ def whatif(
 
     started = time.perf_counter()
     text = messages_for(lang)
-    with bad_input_exits():
+    with bad_input_exits(lang):
         check_output_path(output, force=force, protect=[workbook])
         # Scenario and flag mistakes are reported before two solves are spent.
         resolve_parameters({}, scenario, flags)
         overrides = parse_flags(flags)
     try:
-        with bad_input_exits():
+        with bad_input_exits(lang):
             baseline = load_and_solve(workbook, time_limit_s=time_limit, workers=workers, seed=seed)
             _no_plan_exit(baseline, _pick(lang, "基准", "baseline"), lang)
             changed = load_and_solve(
@@ -121,7 +122,7 @@ def whatif(
         ("gap", changed.plan.gap),
         ("baseline_status", baseline.plan.status.value),
     ]
-    with bad_input_exits():
+    with bad_input_exits(lang):
         write_comparison_workbook(
             output,
             comparison,
@@ -200,14 +201,16 @@ def sweep(
 
     started = time.perf_counter()
     text = messages_for(lang)
-    with bad_input_exits():
+    with bad_input_exits(lang):
         check_output_path(output, force=force, protect=[workbook])
         grid = parse_grid(grid_specs)
         known = {f.name for f in fields(Parameters)}
         unknown = [key for key, _ in grid if key not in known]
         if unknown:
             # Every row would fail the same way: refuse the grid instead.
-            raise ParameterError([f"--grid: unknown parameter {key!r}" for key in unknown])
+            raise ParameterError(
+                [Text(f"--grid: unknown parameter {key!r}", f"--grid：未知参数 {key!r}") for key in unknown]
+            )
         # The workbook itself is checked once here, so that a bad workbook is one message, not N rows.
         loaded = load(workbook, None, (), None)
     print_warnings(loaded.warnings, text)
@@ -233,7 +236,7 @@ def sweep(
         ("scenarios", len(results)),
         ("scenario_time_sum_s", round(sum(r.wall_time_s for r in results), 3)),
     ]
-    with bad_input_exits():
+    with bad_input_exits(lang):
         write_sweep_workbook(
             output, keys, results, facts, loaded.params, lang, force=force, protect=[workbook]
         )
@@ -307,7 +310,7 @@ def plan_command(
     )
     if show is not None:
         sys.stderr.write("\n")
-    with bad_input_exits():
+    with bad_input_exits(lang):
         write_multi_year_workbook(output, result, lang, force=force, protect=[workbook])
     for year in result.years:
         run = year.run

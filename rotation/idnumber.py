@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rotation.codes import Gender
+from rotation.text import Text
 
 WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
@@ -18,7 +19,14 @@ LENGTH = 18
 
 
 class IdNumberError(ValueError):
-    """An identity number that is malformed; the message is one sentence saying how."""
+    """An identity number that is malformed; the message is one sentence saying how.
+
+    ``str(error)`` is the English sentence; ``text`` holds it in both languages.
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +46,26 @@ def parse_id_number(text: str) -> IdNumber:
     """The identity number in ``text`` (spaces trimmed, a lower-case x accepted), or IdNumberError."""
     number = text.strip().upper()
     if len(number) != LENGTH:
-        raise IdNumberError(f"an identity number has {LENGTH} characters, this one has {len(number)}")
+        raise IdNumberError(
+            Text(
+                f"an identity number has {LENGTH} characters, this one has {len(number)}",
+                f"身份证号应为 {LENGTH} 位，此号码为 {len(number)} 位",
+            )
+        )
     body, check = number[:17], number[17]
     # isascii: str.isdigit also accepts full-width and other Unicode digits.
     if not (body.isascii() and body.isdigit()) or check not in "0123456789X":
-        raise IdNumberError("an identity number is 17 digits followed by a digit or X")
+        raise IdNumberError(
+            Text(
+                "an identity number is 17 digits followed by a digit or X",
+                "身份证号应为 17 位数字加一位数字或 X",
+            )
+        )
     if check_character(body) != check:
-        raise IdNumberError(f"the check character is wrong (expected {check_character(body)})")
+        expected = check_character(body)
+        raise IdNumberError(
+            Text(f"the check character is wrong (expected {expected})", f"校验码错误（应为 {expected}）")
+        )
     return IdNumber(number, _birth_date(body[6:14]), Gender.MALE if int(body[16]) % 2 else Gender.FEMALE)
 
 
@@ -52,4 +73,6 @@ def _birth_date(digits: str) -> date:
     try:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
-        raise IdNumberError(f"characters 7-14 ({digits}) are not a birth date") from None
+        raise IdNumberError(
+            Text(f"characters 7-14 ({digits}) are not a birth date", f"第 7-14 位（{digits}）不是出生日期")
+        ) from None

@@ -41,7 +41,7 @@ from rotation.codes import (
 from rotation.dates import parse_date_text
 from rotation.domain import Group, HistoryEntry, Pin, PinKind, Roster, School, StaffMember, SubjectMinimum
 from rotation.idnumber import IdNumber, IdNumberError, parse_id_number
-from rotation.parameters import ParameterError, Parameters, resolve_parameters
+from rotation.parameters import PARAMETERS_SHEET, ParameterError, Parameters, resolve_parameters
 from rotation.schema import (
     GROUPS,
     HISTORY,
@@ -53,16 +53,22 @@ from rotation.schema import (
     SUBJECT_MINIMUMS,
     Sheet,
 )
+from rotation.text import Text
 
 Cell = int | float | str | bool | date | time | timedelta
 T = TypeVar("T")
 C = TypeVar("C", bound=Coded)
 A = TypeVar("A", Gender, date)  # what an id number says about a person
 
-_REQUIRED = "blank, but a value is required"
-_LEADER_REQUIRED = "blank, but required for a principal or vice principal"
-_EXCHANGE_REQUIRED = "blank, but required while on exchange (home_school_id differs from school_id)"
-_IDENTITY_REQUIRED = "blank, but required when id_number is blank"
+_REQUIRED = Text("blank, but a value is required", "为空，但此项必填")
+_LEADER_REQUIRED = Text(
+    "blank, but required for a principal or vice principal", "为空，但校长、副校长此项必填"
+)
+_EXCHANGE_REQUIRED = Text(
+    "blank, but required while on exchange (home_school_id differs from school_id)",
+    "为空，但交流期间此项必填（home_school_id 与 school_id 不同）",
+)
+_IDENTITY_REQUIRED = Text("blank, but required when id_number is blank", "为空，但 id_number 为空时此项必填")
 _OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 # Stream names of an encrypted OOXML package inside its OLE2 container (UTF-16 directory entries).
 _ENCRYPTION_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
@@ -91,20 +97,48 @@ _COLUMNS_BY_LABEL: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input, located as Excel shows it."""
+    """One thing wrong with the input, located as Excel shows it.
+
+    ``message`` is the English sentence and ``message_zh`` the Chinese one; ``sheet`` is the sheet's
+    title as written in the file, or the file's name when ``is_file`` (a refusal of the whole file).
+    ``str(problem)`` is the English form; ``text(lang)`` gives either language.
+    """
 
     sheet: str
     row: int | None
     column: str | None
     message: str
     found: object = None
+    message_zh: str = field(default="", compare=False)
+    is_file: bool = field(default=False, compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        sheet: str,
+        row: int | None,
+        column: str | None,
+        message: Text,
+        found: object = None,
+        *,
+        is_file: bool = False,
+    ) -> Problem:
+        return cls(sheet, row, column, message.en, found, message.zh, is_file)
 
     def __str__(self) -> str:
-        place = [self.sheet]
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """The problem with its place, in Chinese ("zh") or English (any other ``lang``)."""
+        zh = lang == "zh"
+        place = [(f"文件 {self.sheet}" if self.is_file else f"工作表 {self.sheet}") if zh else self.sheet]
         if self.row is not None:
-            place.append(f"row {self.row}")
+            place.append(f"第 {self.row} 行" if zh else f"row {self.row}")
         if self.column is not None:
-            place.append(f"column {self.column}")
+            place.append(f"列 {self.column}" if zh else f"column {self.column}")
+        if zh:
+            text = f"{'，'.join(place)}：{self.message_zh or self.message}"
+            return text if self.found is None else f"{text}（发现：{_show(self.found)}）"
         text = f"{', '.join(place)}: {self.message}"
         return text if self.found is None else f"{text} (found: {_show(self.found)})"
 
@@ -142,7 +176,17 @@ def _show(found: object) -> str:
 
 
 class _CellError(ValueError):
-    """A cell that cannot be read as its column's type; the message says how it is wrong."""
+    """A cell that cannot be read as its column's type; ``text`` says how it is wrong."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+_NOT_TEXT = Text("not text", "不是文本")
+_NOT_A_DATE = Text("not a date", "不是日期")
+_NOT_WHOLE = Text("not a whole number", "不是整数")
+_NOT_A_NUMBER = Text("not a number", "不是数字")
 
 
 def _is_blank_cell(cell: Cell) -> bool:
@@ -157,7 +201,7 @@ def _to_text(cell: Cell) -> str | None:
         return str(int(cell)) if cell.is_integer() else str(cell)
     if type(cell) is int:
         return str(cell)
-    raise _CellError("not text")
+    raise _CellError(_NOT_TEXT)
 
 
 def _to_date(cell: Cell) -> date | None:
@@ -171,10 +215,20 @@ def _to_date(cell: Cell) -> date | None:
         parsed = parse_date_text(cell)
         if parsed is not None:
             return parsed
-        raise _CellError("not a date (write 2019-09-01, 2019/9/1, 2019.09.01, 2019年9月1日 or an Excel date)")
+        raise _CellError(
+            Text(
+                "not a date (write 2019-09-01, 2019/9/1, 2019.09.01, 2019年9月1日 or an Excel date)",
+                "不是日期（请写 2019-09-01、2019/9/1、2019.09.01、2019年9月1日 或 Excel 日期）",
+            )
+        )
     if type(cell) is int or type(cell) is float:
-        raise _CellError("a bare number is not a date (enter an Excel date or text like 2019-09-01)")
-    raise _CellError("not a date")
+        raise _CellError(
+            Text(
+                "a bare number is not a date (enter an Excel date or text like 2019-09-01)",
+                "单独的数字不是日期（请输入 Excel 日期或 2019-09-01 这样的文本）",
+            )
+        )
+    raise _CellError(_NOT_A_DATE)
 
 
 def _to_count(cell: Cell) -> int | None:
@@ -188,13 +242,13 @@ def _to_count(cell: Cell) -> int | None:
         try:
             number = float(cell)
         except ValueError:
-            raise _CellError("not a whole number") from None
+            raise _CellError(_NOT_WHOLE) from None
     else:
-        raise _CellError("not a whole number")
+        raise _CellError(_NOT_WHOLE)
     if not float(number).is_integer():
-        raise _CellError("not a whole number")
+        raise _CellError(_NOT_WHOLE)
     if number < 0:
-        raise _CellError("negative, but a count cannot be")
+        raise _CellError(Text("negative, but a count cannot be", "为负数，但计数不能为负"))
     return int(number)
 
 
@@ -207,22 +261,22 @@ def _to_number(cell: Cell) -> float | None:
         try:
             number = float(cell)
         except ValueError:
-            raise _CellError("not a number") from None
+            raise _CellError(_NOT_A_NUMBER) from None
         if math.isfinite(number):
             return number
-    raise _CellError("not a number")
+    raise _CellError(_NOT_A_NUMBER)
 
 
 def _to_years(cell: Cell) -> float | None:
     years = _to_number(cell)
     if years is not None and years < 0:
-        raise _CellError("negative, but a number of years cannot be")
+        raise _CellError(Text("negative, but a number of years cannot be", "为负数，但年数不能为负"))
     return years
 
 
 def _within(value: float | None, limit: float) -> float | None:
     if value is not None and abs(value) > limit:
-        raise _CellError(f"outside -{limit}..{limit}")
+        raise _CellError(Text(f"outside -{limit}..{limit}", f"超出 -{limit}..{limit} 的范围"))
     return value
 
 
@@ -245,7 +299,12 @@ def _to_bool(cell: Cell) -> bool | None:
             return None
     elif (type(cell) is int or type(cell) is float) and cell in (0, 1):
         return bool(cell)
-    raise _CellError("not a yes/no value (write yes/no, y/n, true/false, 1/0, 是/否, or √ and blank)")
+    raise _CellError(
+        Text(
+            "not a yes/no value (write yes/no, y/n, true/false, 1/0, 是/否, or √ and blank)",
+            "不是“是/否”值（请写 yes/no、y/n、true/false、1/0、是/否，或 √ 与空白）",
+        )
+    )
 
 
 def _code_reader(codes: type[C]) -> Callable[[Cell], C | None]:
@@ -257,7 +316,8 @@ def _code_reader(codes: type[C]) -> Callable[[Cell], C | None]:
             return None
         member = codes.parse(text)
         if member is None:
-            raise _CellError(f"unknown code (allowed: {codes.choices()})")
+            allowed = codes.choices()
+            raise _CellError(Text(f"unknown code (allowed: {allowed})", f"未知代码（可用：{allowed}）"))
         return member
 
     return read
@@ -265,14 +325,19 @@ def _code_reader(codes: type[C]) -> Callable[[Cell], C | None]:
 
 def _to_id_number(cell: Cell) -> IdNumber | None:
     if type(cell) is int or type(cell) is float:
-        raise _CellError("stored as a number, which keeps only 15 digits; format the column as text")
+        raise _CellError(
+            Text(
+                "stored as a number, which keeps only 15 digits; format the column as text",
+                "以数字存储，只能保留 15 位有效数字；请将该列设置为文本格式",
+            )
+        )
     text = _to_text(cell)
     if text is None:
         return None
     try:
         return parse_id_number(text)
     except IdNumberError as error:
-        raise _CellError(str(error)) from None
+        raise _CellError(error.text) from None
 
 
 def _to_pin_kind(cell: Cell) -> PinKind | None:
@@ -281,7 +346,12 @@ def _to_pin_kind(cell: Cell) -> PinKind | None:
         return None
     kind = _PIN_KINDS.get(normalize_text(text))
     if kind is None:
-        raise _CellError("unknown pin kind (allowed: must 必须, never 禁止)")
+        raise _CellError(
+            Text(
+                "unknown pin kind (allowed: must 必须, never 禁止)",
+                "未知的指定类型（可用：must 必须、never 禁止）",
+            )
+        )
     return kind
 
 
@@ -295,8 +365,8 @@ class _Report:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def sheet_problem(self, sheet: str, message: str, column: str | None = None) -> None:
-        self.problems.append(Problem(sheet, None, column, message))
+    def sheet_problem(self, sheet: str, message: Text, column: str | None = None) -> None:
+        self.problems.append(Problem.of(sheet, None, column, message))
 
 
 class _Table:
@@ -329,16 +399,16 @@ class _Table:
         """The column's header as written, or the contract key when the column is absent."""
         return self.headers.get(key, key)
 
-    def problem(self, index: int, key: str | None, message: str, found: object = None) -> None:
+    def problem(self, index: int, key: str | None, message: Text, found: object = None) -> None:
         self.failed.add(index)
         column = None if key is None else self.header(key)
         position = self.positions.get(key or "", len(self.headers))
         self._problems.append(
-            (index, position, Problem(self.title, self.numbers[index], column, message, found))
+            (index, position, Problem.of(self.title, self.numbers[index], column, message, found))
         )
 
-    def sheet_problem(self, message: str) -> None:
-        self._problems.append((-1, -1, Problem(self.title, None, None, message)))
+    def sheet_problem(self, message: Text) -> None:
+        self._problems.append((-1, -1, Problem.of(self.title, None, None, message)))
 
     def problems(self) -> list[Problem]:
         return [problem for _, _, problem in sorted(self._problems, key=itemgetter(0, 1))]
@@ -352,7 +422,7 @@ class _Table:
         return [("" if position is None else cells[position]) for cells in self.rows]
 
     def column(
-        self, key: str, convert: Callable[[Cell], T | None], blank: str | None = None
+        self, key: str, convert: Callable[[Cell], T | None], blank: Text | None = None
     ) -> list[T | None]:
         """Every cell of the column converted, None where blank or bad (bad cells are problems).
 
@@ -378,7 +448,7 @@ class _Table:
         return self._convert_each(key, cells, convert, blank)
 
     def _convert_each(
-        self, key: str, cells: list[Cell], convert: Callable[[Cell], T | None], blank: str | None
+        self, key: str, cells: list[Cell], convert: Callable[[Cell], T | None], blank: Text | None
     ) -> list[T | None]:
         values: list[T | None] = []
         append = values.append
@@ -387,7 +457,7 @@ class _Table:
                 # Many optional cells are empty: they need no converter call.
                 value = None if cell == "" else convert(cell)
             except _CellError as error:
-                self.problem(index, key, str(error), cell)
+                self.problem(index, key, error.text, cell)
                 value = None
             else:
                 if value is None and blank is not None:
@@ -395,20 +465,25 @@ class _Table:
             append(value)
         return values
 
-    def _report_blanks(self, key: str, values: list[T | None], blank: str) -> None:
+    def _report_blanks(self, key: str, values: list[T | None], blank: Text) -> None:
         for index, value in enumerate(values):
             if value is None:
                 self.problem(index, key, blank)
 
     def references(
-        self, key: str, known: Container[str] | None, sheet: Sheet, blank: str | None = None
+        self, key: str, known: Container[str] | None, sheet: Sheet, blank: Text | None = None
     ) -> list[str | None]:
         """Ids that must exist in another sheet; ``known`` None means that sheet could not be read."""
 
         def read(cell: Cell) -> str | None:
             value = _to_text(cell)
             if value is not None and known is not None and value not in known:
-                raise _CellError(f"not in the {sheet.key} ({sheet.zh}) sheet")
+                raise _CellError(
+                    Text(
+                        f"not in the {sheet.key} ({sheet.zh}) sheet",
+                        f"不在 {sheet.key}（{sheet.zh}）工作表中",
+                    )
+                )
             return value
 
         return self.column(key, read, blank)
@@ -420,12 +495,15 @@ class _Table:
             if value is None:
                 continue
             if value in first:
-                self.problem(index, key, f"duplicate: also on row {self.numbers[first[value]]}", value)
+                row = self.numbers[first[value]]
+                self.problem(
+                    index, key, Text(f"duplicate: also on row {row}", f"重复：第 {row} 行已有"), value
+                )
             else:
                 first[value] = index
         return set(first)
 
-    def require(self, index: int, key: str, value: object, message: str) -> None:
+    def require(self, index: int, key: str, value: object, message: Text) -> None:
         """A cell that must be filled in on this row (a bad cell is already a problem)."""
         if value is None and self.is_blank(index, key):
             self.problem(index, key, message)
@@ -461,15 +539,21 @@ def _table(spec: Sheet, title: str, cells: list[list[Cell]], report: _Report) ->
     header_index = _find_header(spec, cells)
     if header_index is None:
         wanted = ", ".join(f"{c.key} ({c.zh})" for c in spec.required_columns)
-        report.sheet_problem(
-            title, f"no header row found: no row names at least half of the columns {wanted}"
+        wanted_zh = "、".join(f"{c.key}（{c.zh}）" for c in spec.required_columns)
+        message = Text(
+            f"no header row found: no row names at least half of the columns {wanted}",
+            f"找不到表头行：没有一行写出以下列中的至少一半：{wanted_zh}",
         )
+        report.sheet_problem(title, message)
         return None
     problems_before = len(report.problems)
     positions, headers = _locate_columns(spec, title, header_index + 1, cells[header_index], report)
     for column in spec.required_columns:
         if column.key not in positions:
-            message = f"required column is missing (head it {column.key} or {column.zh})"
+            message = Text(
+                f"required column is missing (head it {column.key} or {column.zh})",
+                f"缺少必需的列（表头写 {column.key} 或 {column.zh}）",
+            )
             report.sheet_problem(title, message, column.key)
     if len(report.problems) > problems_before:
         return None
@@ -497,8 +581,12 @@ def _locate_columns(
         key = labels.get(label)
         if label in first_seen or (key is not None and key in positions):
             earlier = _column_letter(first_seen.get(label, positions.get(key or "", 0)))
-            message = f"the header appears twice: columns {earlier} and {_column_letter(position)}"
-            report.problems.append(Problem(title, header_row, written, message))
+            later = _column_letter(position)
+            message = Text(
+                f"the header appears twice: columns {earlier} and {later}",
+                f"表头出现两次：第 {earlier} 列和第 {later} 列",
+            )
+            report.problems.append(Problem.of(title, header_row, written, message))
         elif key is None:
             report.warnings.append(f"{title}: column {written!r} is not part of the contract and is ignored.")
         else:
@@ -511,8 +599,8 @@ def _locate_columns(
 # --- Whole file ----------------------------------------------------------------------------------------
 
 
-def _refuse(path: Path, sentence: str) -> WorkbookError:
-    return WorkbookError([Problem(path.name, None, None, sentence)])
+def _refuse(path: Path, sentence: Text) -> WorkbookError:
+    return WorkbookError([Problem.of(path.name, None, None, sentence, is_file=True)])
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -520,23 +608,44 @@ def _read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise _refuse(path, f"there is no such file ({path})") from None
+        raise _refuse(path, Text(f"there is no such file ({path})", f"文件不存在（{path}）")) from None
     except IsADirectoryError:
-        raise _refuse(path, "this is a folder, not a workbook file") from None
+        raise _refuse(
+            path, Text("this is a folder, not a workbook file", "这是一个文件夹，不是工作簿文件")
+        ) from None
     except OSError as error:
-        raise _refuse(path, f"the file cannot be read ({error.strerror})") from None
+        raise _refuse(
+            path, Text(f"the file cannot be read ({error.strerror})", f"无法读取该文件（{error.strerror}）")
+        ) from None
     if not data:
-        raise _refuse(path, "the file is empty (0 bytes), not a workbook")
+        raise _refuse(
+            path, Text("the file is empty (0 bytes), not a workbook", "文件是空的（0 字节），不是工作簿")
+        )
     if data.startswith(_OLE2_SIGNATURE):
         if any(marker in data for marker in _ENCRYPTION_MARKERS):
-            raise _refuse(path, "the workbook is password-protected; save it in Excel without a password")
+            raise _refuse(
+                path,
+                Text(
+                    "the workbook is password-protected; save it in Excel without a password",
+                    "工作簿设有密码保护；请在 Excel 中去掉密码后保存",
+                ),
+            )
         raise _refuse(
             path,
-            "this is an old Excel 97-2003 (.xls) or a password-protected file; "
-            "save it as .xlsx without a password",
+            Text(
+                "this is an old Excel 97-2003 (.xls) or a password-protected file; "
+                "save it as .xlsx without a password",
+                "这是旧版 Excel 97-2003（.xls）文件或设有密码保护的文件；请另存为不带密码的 .xlsx",
+            ),
         )
     if not data.startswith(b"PK"):
-        raise _refuse(path, "this is not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx")
+        raise _refuse(
+            path,
+            Text(
+                "this is not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
+                "这不是 Excel 工作簿（.xlsx）；请在 Excel 中打开并另存为 .xlsx",
+            ),
+        )
     return data
 
 
@@ -547,7 +656,11 @@ def _open(path: Path, data: bytes) -> CalamineWorkbook:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except CalamineError as error:
         raise _refuse(
-            path, f"this is a zip file but not a readable .xlsx workbook ({error}); save it in Excel as .xlsx"
+            path,
+            Text(
+                f"this is a zip file but not a readable .xlsx workbook ({error}); save it in Excel as .xlsx",
+                f"这是 zip 文件，但不是可读取的 .xlsx 工作簿（{error}）；请在 Excel 中另存为 .xlsx",
+            ),
         ) from None
 
 
@@ -559,15 +672,31 @@ def _read_tables(book: CalamineWorkbook, path: Path, report: _Report) -> dict[st
         if spec is None:
             report.warnings.append(f"Sheet {title!r} is not part of the contract and is ignored.")
         elif spec.key in found:
-            report.sheet_problem(title, f"a second {spec.key} sheet: {found[spec.key][1]!r} is the first")
+            first = found[spec.key][1]
+            message = Text(
+                f"a second {spec.key} sheet: {first!r} is the first",
+                f"第二个 {spec.key} 工作表：第一个是 {first!r}",
+            )
+            report.sheet_problem(title, message)
         else:
             found[spec.key] = (spec, title)
     missing = [sheet for sheet in INPUT_SHEETS if sheet.required and sheet.key not in found]
     if len(missing) == sum(sheet.required for sheet in INPUT_SHEETS):
         names = ", ".join(f"{sheet.key} ({sheet.zh})" for sheet in missing)
-        raise _refuse(path, f"the workbook has none of the required sheets {names}")
+        names_zh = "、".join(f"{sheet.key}（{sheet.zh}）" for sheet in missing)
+        raise _refuse(
+            path,
+            Text(
+                f"the workbook has none of the required sheets {names}",
+                f"工作簿中没有任何必需的工作表：{names_zh}",
+            ),
+        )
     for sheet in missing:
-        report.sheet_problem(sheet.key, f"required sheet is missing (name it {sheet.key} or {sheet.zh})")
+        message = Text(
+            f"required sheet is missing (name it {sheet.key} or {sheet.zh})",
+            f"缺少必需的工作表（请命名为 {sheet.key} 或 {sheet.zh}）",
+        )
+        report.sheet_problem(sheet.key, message)
     return {key: _read_table(book, spec, title, report) for key, (spec, title) in found.items()}
 
 
@@ -576,7 +705,9 @@ def _read_table(book: CalamineWorkbook, spec: Sheet, title: str, report: _Report
         # skip_empty_area=False keeps leading blank rows, so list index + 1 is Excel's row number.
         cells: list[list[Cell]] = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     except CalamineError as error:
-        report.sheet_problem(title, f"the sheet cannot be read ({error})")
+        report.sheet_problem(
+            title, Text(f"the sheet cannot be read ({error})", f"无法读取该工作表（{error}）")
+        )
         return None
     return _table(spec, title, cells, report)
 
@@ -597,9 +728,11 @@ def _read_parameters(
                 continue
             key = normalize_text(text)
             if key in rows:
-                table.problem(
-                    index, "key", f"parameter {key} is also given on row {table.numbers[rows[key]]}", key
+                row = table.numbers[rows[key]]
+                message = Text(
+                    f"parameter {key} is also given on row {row}", f"参数 {key} 在第 {row} 行也已给出"
                 )
+                table.problem(index, "key", message, key)
                 continue
             rows[key] = index
             if not _is_blank_cell(value):  # a blank value keeps the default
@@ -607,25 +740,25 @@ def _read_parameters(
     try:
         return resolve(values)
     except ParameterError as error:
-        for text in error.problems:
-            _parameter_problem(table, text, rows, report)
+        for sentence in error.texts:
+            _parameter_problem(table, sentence, rows, report)
         return None
 
 
-def _parameter_problem(table: _Table | None, text: str, rows: Mapping[str, int], report: _Report) -> None:
+def _parameter_problem(table: _Table | None, text: Text, rows: Mapping[str, int], report: _Report) -> None:
     """A ParameterError sentence, on the row of the key it names when it is about the sheet."""
     if table is None:
         report.sheet_problem(PARAMETERS.key, text)
         return
-    prefix = "parameters sheet: "
-    if not text.startswith(prefix):
+    prefix = Text(f"{PARAMETERS_SHEET.en}: ", f"{PARAMETERS_SHEET.zh}：")
+    if not text.en.startswith(prefix.en):
         table.sheet_problem(text)
         return
-    text = text.removeprefix(prefix)
+    text = Text(text.en.removeprefix(prefix.en), text.zh.removeprefix(prefix.zh))
     mentions = [
         (match.start(), index)
         for key, index in rows.items()
-        if (match := re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text)) is not None
+        if (match := re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text.en)) is not None
     ]
     if mentions:
         table.problem(min(mentions)[1], None, text)
@@ -681,14 +814,26 @@ class _GroupRows:
 
     def conflict(
         self, group_id: str, name: str, kind: GroupKind, school_id: str, first_row: int
-    ) -> tuple[str, str, str] | None:
+    ) -> tuple[str, Text, str] | None:
         """(column, message, found) when a membership row disagrees with the group's earlier rows."""
         if name != self.name:
-            return "group_name", f"group {group_id} is named {self.name!r} on row {first_row}", name
+            message = Text(
+                f"group {group_id} is named {self.name!r} on row {first_row}",
+                f"集团 {group_id} 在第 {first_row} 行的名称是 {self.name!r}",
+            )
+            return "group_name", message, name
         if kind is not self.kind:
-            return "kind", f"group {group_id} is {self.kind.value} on row {first_row}", kind.value
+            message = Text(
+                f"group {group_id} is {self.kind.value} on row {first_row}",
+                f"集团 {group_id} 在第 {first_row} 行的类型是 {self.kind.value}（{self.kind.zh}）",
+            )
+            return "kind", message, kind.value
         if school_id in self.school_ids:
-            return "school_id", f"school {school_id} is already a member of group {group_id}", school_id
+            message = Text(
+                f"school {school_id} is already a member of group {group_id}",
+                f"学校 {school_id} 已是集团 {group_id} 的成员",
+            )
+            return "school_id", message, school_id
         return None
 
 
@@ -741,18 +886,36 @@ def _collect_groups(table: _Table, school_ids: set[str] | None) -> tuple[dict[st
 
 def _check_group(table: _Table, group_id: str, rows: _GroupRows, schools: Mapping[str, School]) -> bool:
     """The contract's shape rules for one group kind; False when one is broken (and reported)."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, Text]] = []
     label = f"group {group_id} ({rows.kind.value} {rows.kind.zh})"
+    label_zh = f"集团 {group_id}（{rows.kind.value} {rows.kind.zh}）"
     if len(rows.leads) > 1:
-        found.append(("role", f"{label} has {len(rows.leads)} leads ({', '.join(rows.leads)}); at most one"))
+        leads, count = ", ".join(rows.leads), len(rows.leads)
+        message = Text(
+            f"{label} has {count} leads ({leads}); at most one",
+            f"{label_zh}有 {count} 所牵头学校（{leads}）；最多一所",
+        )
+        found.append(("role", message))
     elif rows.kind in (GroupKind.TIGHT, GroupKind.RURAL) and not rows.leads:
-        found.append(("role", f"{label} has no lead school; it needs exactly one"))
+        message = Text(
+            f"{label} has no lead school; it needs exactly one", f"{label_zh}没有牵头学校；需要恰好一所"
+        )
+        found.append(("role", message))
     if rows.kind is GroupKind.HS_PAIR and len(rows.school_ids) != 2:
-        found.append(("school_id", f"{label} has {len(rows.school_ids)} schools; a pair has exactly two"))
+        count = len(rows.school_ids)
+        message = Text(
+            f"{label} has {count} schools; a pair has exactly two",
+            f"{label_zh}有 {count} 所学校；结对须恰好两所",
+        )
+        found.append(("school_id", message))
     if rows.kind is GroupKind.ALLIANCE and all(s in schools for s in rows.school_ids):
         areas = {schools[s].area for s in rows.school_ids}
         if Area.URBAN not in areas or not areas & {Area.TOWN, Area.RURAL}:
-            found.append(("school_id", f"{label} needs at least one urban and one town or rural school"))
+            message = Text(
+                f"{label} needs at least one urban and one town or rural school",
+                f"{label_zh}至少需要一所城区学校和一所镇区或乡村学校",
+            )
+            found.append(("school_id", message))
     for key, message in found:
         table.problem(rows.first, key, message)
     return not found
@@ -842,7 +1005,10 @@ def _check_staff_columns(table: _Table | None, report: _Report) -> _Table | None
         return table
     missing = [c for c in STAFF.columns if c.key in ("gender", "birth_date") and c.key not in table.positions]
     for column in missing:
-        message = f"required column is missing (head it {column.key} or {column.zh}, or give id_number)"
+        message = Text(
+            f"required column is missing (head it {column.key} or {column.zh}, or give id_number)",
+            f"缺少必需的列（表头写 {column.key} 或 {column.zh}，或提供 id_number）",
+        )
         report.sheet_problem(table.title, message, column.key)
     return None if missing else table
 
@@ -948,8 +1114,10 @@ def _agree(table: _Table, index: int, key: str, given: A | None, derived: A, id_
     if given is None:
         return derived
     if given != derived:
-        message = (
-            f"{_describe(given)} disagrees with id_number {id_number.text}, which gives {_describe(derived)}"
+        number = id_number.text
+        message = Text(
+            f"{_describe(given)} disagrees with id_number {number}, which gives {_describe(derived)}",
+            f"{_describe_zh(given)} 与 id_number {number} 不符，该身份证号对应 {_describe_zh(derived)}",
         )
         table.problem(index, key, message)
     return given
@@ -959,13 +1127,21 @@ def _describe(value: Gender | date) -> str:
     return f"{value.value} ({value.zh})" if isinstance(value, Gender) else value.isoformat()
 
 
+def _describe_zh(value: Gender | date) -> str:
+    return f"{value.value}（{value.zh}）" if isinstance(value, Gender) else value.isoformat()
+
+
 def _check_life_dates(
     table: _Table, index: int, row: _StaffRow, birth_date: date, effective_date: date | None
 ) -> None:
     """A birth date after effective_date is refused, and so is a start date before the birth date."""
     if effective_date is not None and birth_date > effective_date:
         source = "birth_date" if row.birth_date is not None else "id_number"
-        table.problem(index, source, f"the birth date {birth_date} is after effective_date {effective_date}")
+        message = Text(
+            f"the birth date {birth_date} is after effective_date {effective_date}",
+            f"出生日期 {birth_date} 晚于 effective_date {effective_date}",
+        )
+        table.problem(index, source, message)
     starts = (
         ("school_start_date", row.school_start_date),
         ("post_start_date", row.post_start_date),
@@ -973,7 +1149,11 @@ def _check_life_dates(
     )
     for key, start in starts:
         if start is not None and start < birth_date:
-            table.problem(index, key, f"{key} {start} is before the birth date {birth_date}")
+            message = Text(
+                f"{key} {start} is before the birth date {birth_date}",
+                f"{key} {start} 早于出生日期 {birth_date}",
+            )
+            table.problem(index, key, message)
 
 
 def _preferences(
@@ -1024,9 +1204,12 @@ def _read_history(
         end = end_date or member.school_start_date
         if end < start_date:
             why = "" if end_date else f" (a blank end_date runs to school_start_date {end})"
-            table.problem(
-                index, "end_date", f"the stint ends before its start_date {start_date}{why}", end_date
+            why_zh = "" if end_date else f"（end_date 为空，即截至 school_start_date {end}）"
+            message = Text(
+                f"the stint ends before its start_date {start_date}{why}",
+                f"该段经历的结束早于其 start_date {start_date}{why_zh}",
             )
+            table.problem(index, "end_date", message, end_date)
         elif not _is_current_school(member.school_id, school_name, schools):
             history[staff_id].append(HistoryEntry(school_name, area, start_date, end))
     return history
@@ -1054,8 +1237,10 @@ def _read_subject_minimums(table: _Table | None, school_ids: set[str] | None) ->
             continue
         earlier = seen.setdefault((school_id, subject, band), index)
         if earlier != index:
-            message = (
-                f"a minimum for this school, subject and band is already on row {table.numbers[earlier]}"
+            row = table.numbers[earlier]
+            message = Text(
+                f"a minimum for this school, subject and band is already on row {row}",
+                f"该学校、学科和学段的最低人数已在第 {row} 行给出",
             )
             table.problem(index, "subject", message, subject)
         else:
@@ -1082,10 +1267,15 @@ def _read_pins(
             continue
         earlier = pinned.setdefault((staff_id, to_school_id), index)
         if earlier != index:
-            message = f"this move is already pinned on row {table.numbers[earlier]}"
+            row = table.numbers[earlier]
+            message = Text(f"this move is already pinned on row {row}", f"该调动已在第 {row} 行指定")
             table.problem(index, "to_school_id", message, to_school_id)
         elif kind is PinKind.MUST and musts.setdefault(staff_id, index) != index:
-            message = f"a move of this person is already a must on row {table.numbers[musts[staff_id]]}"
+            row = table.numbers[musts[staff_id]]
+            message = Text(
+                f"a move of this person is already a must on row {row}",
+                f"此人已在第 {row} 行有一项 must（必须）调动",
+            )
             table.problem(index, "staff_id", message, staff_id)
         else:
             pins.append(Pin(staff_id, to_school_id, kind))
@@ -1161,7 +1351,13 @@ def load_pins(path: Path, roster: Roster) -> tuple[Pin, ...]:
     book = _open(path, _read_bytes(path))
     title = next((t for t in book.sheet_names if _SHEETS_BY_LABEL.get(normalize_text(t)) is PINS), None)
     if title is None:
-        raise _refuse(path, f"the workbook has no {PINS.key} ({PINS.zh}) sheet")
+        raise _refuse(
+            path,
+            Text(
+                f"the workbook has no {PINS.key} ({PINS.zh}) sheet",
+                f"工作簿中没有 {PINS.key}（{PINS.zh}）工作表",
+            ),
+        )
     report = _Report()
     table = _read_table(book, PINS, title, report)
     pins = _read_pins(table, set(roster.staff_by_id), set(roster.schools))

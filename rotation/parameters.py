@@ -8,13 +8,14 @@ Every unknown key and every bad value is reported by name, all at once.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from rotation.dates import default_effective_date, parse_date_text
+from rotation.text import Text
 
 # Rules a planner may switch between hard and soft (the obligations, and N1).
 SWITCHABLE_RULES: frozenset[str] = frozenset({"G1", "G2", "G3", "G4", "G5", "G6", "N1"})
@@ -80,58 +81,126 @@ class Parameters:
         """Every parameter as (name, text), in declaration order, for the ``run`` sheet."""
         return [(f.name, format_value(getattr(self, f.name))) for f in fields(self)]
 
-    def updated(self, values: Mapping[str, object], source: str) -> Parameters:
-        """A copy with ``values`` applied; raises ParameterError listing every bad key or value."""
+    def updated(self, values: Mapping[str, object], source: str | Text) -> Parameters:
+        """A copy with ``values`` applied; raises ParameterError listing every bad key or value.
+
+        ``source`` names where the values come from, in both languages when a Text.
+        """
+        where = source if isinstance(source, Text) else Text(source, source)
         changes: dict[str, object] = {}
-        problems: list[str] = []
+        problems: list[Text] = []
         by_name = {f.name: f for f in fields(self)}
         for raw_key, raw_value in values.items():
             key = str(raw_key).replace("\u3000", " ").strip()
             if key not in by_name:
-                problems.append(f"{source}: unknown parameter {key!r} (known: {', '.join(by_name)})")
+                known = ", ".join(by_name)
+                problems.append(
+                    Text(
+                        f"{where.en}: unknown parameter {key!r} (known: {known})",
+                        f"{where.zh}：未知参数 {key!r}（可用：{known}）",
+                    )
+                )
                 continue
             try:
                 changes[key] = _coerce(key, by_name[key].type, raw_value)
             except ValueError as error:
-                problems.append(f"{source}: parameter {key}: {error} (found: {raw_value!r})")
+                why = error.text if isinstance(error, _BadValue) else Text(str(error), str(error))
+                problems.append(
+                    Text(
+                        f"{where.en}: parameter {key}: {why.en} (found: {raw_value!r})",
+                        f"{where.zh}：参数 {key} {why.zh}（发现：{raw_value!r}）",
+                    )
+                )
         if problems:
             raise ParameterError(problems)
         result = replace(self, **changes)  # type: ignore[arg-type]
-        result_problems = [f"{source}: {problem}" for problem in result.problems()]
+        result_problems = [
+            Text(f"{where.en}: {problem.en}", f"{where.zh}：{problem.zh}")
+            for problem in result.problem_texts()
+        ]
         if result_problems:
             raise ParameterError(result_problems)
         return result
 
     def problems(self) -> list[str]:
         """Values that are each well-formed but do not make sense together."""
-        found: list[str] = []
+        return [text.en for text in self.problem_texts()]
+
+    def problem_texts(self) -> list[Text]:
+        """``problems`` in both languages."""
+        found: list[Text] = []
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                found.append(f"parameter {f.name} must not be negative (found: {value})")
+                found.append(
+                    Text(
+                        f"parameter {f.name} must not be negative (found: {value})",
+                        f"参数 {f.name} 不能为负数（发现：{value}）",
+                    )
+                )
         for name in ("max_outflow_ratio", "min_rotation_ratio", "min_key_share"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
-                found.append(f"parameter {name} must lie between 0 and 1 (found: {value})")
-        if self.alliance_min > self.alliance_max:
+                found.append(
+                    Text(
+                        f"parameter {name} must lie between 0 and 1 (found: {value})",
+                        f"参数 {name} 必须在 0 到 1 之间（发现：{value}）",
+                    )
+                )
+        low, high = self.alliance_min, self.alliance_max
+        if low > high:
             found.append(
-                f"parameter alliance_min ({self.alliance_min}) exceeds alliance_max ({self.alliance_max})"
+                Text(
+                    f"parameter alliance_min ({low}) exceeds alliance_max ({high})",
+                    f"参数 alliance_min（{low}）大于 alliance_max（{high}）",
+                )
             )
         for name in ("leader_term_years", "walk_max_schools"):
             if getattr(self, name) < 1:
-                found.append(f"parameter {name} must be at least 1 (found: {getattr(self, name)})")
+                found.append(
+                    Text(
+                        f"parameter {name} must be at least 1 (found: {getattr(self, name)})",
+                        f"参数 {name} 至少为 1（发现：{getattr(self, name)}）",
+                    )
+                )
         both = self.soft & self.hard
         if both:
-            found.append(f"parameters soft and hard both name {', '.join(sorted(both))}")
+            names = ", ".join(sorted(both))
+            found.append(
+                Text(f"parameters soft and hard both name {names}", f"参数 soft 和 hard 都列出了 {names}")
+            )
         return found
 
 
-class ParameterError(ValueError):
-    """Bad parameters; ``problems`` holds one sentence per bad key or value."""
+# Where the workbook's parameters come from, as ParameterError sentences begin.
+PARAMETERS_SHEET = Text("parameters sheet", "参数工作表")
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+
+class ParameterError(ValueError):
+    """Bad parameters; ``problems`` holds one English sentence per bad key or value.
+
+    ``texts`` holds the same sentences in both languages; one given as a plain string has no
+    Chinese form and is shown as written in either language.
+    """
+
+    def __init__(self, problems: Sequence[str | Text]) -> None:
+        self.texts = [
+            problem if isinstance(problem, Text) else Text(problem, problem) for problem in problems
+        ]
+        self.problems = [text.en for text in self.texts]
+        super().__init__("\n".join(self.problems))
+
+    def lines(self, lang: str) -> list[str]:
+        """The sentences in ``lang`` ("zh" or "en")."""
+        return [text.pick(lang) for text in self.texts]
+
+
+class _BadValue(ValueError):
+    """A parameter value of the wrong form; ``text`` says how, after the parameter's name."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.text = Text(en, zh)
 
 
 def format_value(value: object) -> str:
@@ -157,7 +226,7 @@ def _coerce(key: str, annotation: object, raw: object) -> object:
     if kind in ("DestinationScope", "ObjectiveMode"):
         allowed = get_args(DestinationScope if kind == "DestinationScope" else ObjectiveMode)
         if not isinstance(raw, str) or raw.casefold() not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}")
+            raise _BadValue(f"must be one of {', '.join(allowed)}", f" 必须是以下之一：{', '.join(allowed)}")
         return raw.casefold()
     raise AssertionError(f"parameter {key} has an unhandled type {kind}")
 
@@ -171,12 +240,12 @@ def _to_date(raw: object) -> date:
         parsed = parse_date_text(raw)
         if parsed is not None:
             return parsed
-    raise ValueError("is not a date (use 2027-09-01)")
+    raise _BadValue("is not a date (use 2027-09-01)", "不是日期（请写 2027-09-01）")
 
 
 def _to_int(raw: object) -> int:
     if isinstance(raw, bool):
-        raise ValueError("is not a whole number")
+        raise _BadValue("is not a whole number", "不是整数")
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float) and raw.is_integer():
@@ -188,12 +257,12 @@ def _to_int(raw: object) -> int:
             number = float("nan")
         if number.is_integer():
             return int(number)
-    raise ValueError("is not a whole number")
+    raise _BadValue("is not a whole number", "不是整数")
 
 
 def _to_float(raw: object) -> float:
     if isinstance(raw, bool):
-        raise ValueError("is not a number")
+        raise _BadValue("is not a number", "不是数字")
     if isinstance(raw, int | float):
         return float(raw)
     if isinstance(raw, str):
@@ -201,9 +270,9 @@ def _to_float(raw: object) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError("is not a number") from None
+            raise _BadValue("is not a number", "不是数字") from None
         return number / 100 if raw.endswith("%") else number
-    raise ValueError("is not a number")
+    raise _BadValue("is not a number", "不是数字")
 
 
 def _to_rules(raw: object) -> frozenset[str]:
@@ -214,13 +283,14 @@ def _to_rules(raw: object) -> frozenset[str]:
     elif raw is None:
         parts = ()
     else:
-        raise ValueError("is not a list of rule IDs")
+        raise _BadValue("is not a list of rule IDs", "不是规则编号列表")
     rules = frozenset(str(part).strip().upper() for part in parts if str(part).strip())
     unknown = rules - SWITCHABLE_RULES
     if unknown:
-        raise ValueError(
-            f"names rules that cannot be switched: {', '.join(sorted(unknown))} "
-            f"(switchable: {', '.join(sorted(SWITCHABLE_RULES))})"
+        names, switchable = ", ".join(sorted(unknown)), ", ".join(sorted(SWITCHABLE_RULES))
+        raise _BadValue(
+            f"names rules that cannot be switched: {names} (switchable: {switchable})",
+            f"列出了不能切换的规则：{names}（可切换：{switchable}）",
         )
     return rules
 
@@ -228,11 +298,11 @@ def _to_rules(raw: object) -> frozenset[str]:
 def parse_flags(flags: Iterable[str]) -> dict[str, str]:
     """``--set key=value`` flags as a mapping; a flag without ``=`` is an error naming it."""
     values: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Text] = []
     for flag in flags:
         key, sep, value = flag.partition("=")
         if not sep or not key.strip():
-            problems.append(f"--set {flag}: expected key=value")
+            problems.append(Text(f"--set {flag}: expected key=value", f"--set {flag}：应写成 key=value"))
             continue
         values[key.strip()] = value
     if problems:
@@ -249,13 +319,34 @@ def load_scenario(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
     except OSError as error:
-        raise ParameterError([f"scenario {path}: cannot be read ({error.strerror})"]) from None
+        raise ParameterError(
+            [
+                Text(
+                    f"scenario {path}: cannot be read ({error.strerror})",
+                    f"情景文件 {path}：无法读取（{error.strerror}）",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise ParameterError([f"scenario {path}: not valid TOML ({error})"]) from None
+        raise ParameterError(
+            [
+                Text(
+                    f"scenario {path}: not valid TOML ({error})",
+                    f"情景文件 {path}：不是有效的 TOML（{error}）",
+                )
+            ]
+        ) from None
     table = document.get("parameters", {})
     values = {k: v for k, v in document.items() if k not in ("name", "description", "parameters")}
     if not isinstance(table, dict):
-        raise ParameterError([f"scenario {path}: [parameters] must be a table"])
+        raise ParameterError(
+            [
+                Text(
+                    f"scenario {path}: [parameters] must be a table",
+                    f"情景文件 {path}：[parameters] 必须是一个表",
+                )
+            ]
+        )
     values.update(table)
     return values
 
@@ -273,9 +364,9 @@ def resolve_parameters(
     """
     params = base if base is not None else Parameters()
     if workbook:
-        params = params.updated(workbook, "parameters sheet")
+        params = params.updated(workbook, PARAMETERS_SHEET)
     if scenario is not None:
-        params = params.updated(load_scenario(scenario), f"scenario {scenario}")
+        params = params.updated(load_scenario(scenario), Text(f"scenario {scenario}", f"情景文件 {scenario}"))
     flag_values: dict[str, object] = dict(parse_flags(flags))
     if effective_date is not None:
         flag_values["effective_date"] = effective_date

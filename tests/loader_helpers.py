@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
+
+from rotation.loader import Problem
 
 Rows = Sequence[Sequence[object]]
 
@@ -20,3 +23,18 @@ def write_workbook(path: Path, sheets: Mapping[str, Rows]) -> Path:
             sheet.append(list(row))
     book.save(path)
     return path
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def untranslated(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems whose Chinese sentence is missing, or is the English one, or has no Chinese in it."""
+    return [
+        problem
+        for problem in problems
+        if not problem.message_zh
+        or problem.message_zh == problem.message
+        or not _CJK.search(problem.message_zh)
+        or not _CJK.search(problem.text("zh"))
+    ]

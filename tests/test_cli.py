@@ -69,9 +69,12 @@ def test_set_flag_changes_eligibility(tiny: Path) -> None:
 
 
 def test_unknown_parameter_is_refused_by_name(tiny: Path) -> None:
-    result = run("check", str(tiny), "--set", "teacher_tenure=7")
+    result = run("check", str(tiny), "--set", "teacher_tenure=7", "--lang", "en")
     assert result.returncode == EXIT_BAD_INPUT
     assert "unknown parameter 'teacher_tenure'" in result.stderr
+    chinese = run("check", str(tiny), "--set", "teacher_tenure=7")
+    assert chinese.returncode == EXIT_BAD_INPUT
+    assert "--set：未知参数 'teacher_tenure'" in chinese.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -95,7 +98,7 @@ def test_scenario_file_feeds_parameters(tiny: Path, tmp_path: Path) -> None:
 def test_unreadable_file_gets_one_sentence_and_exit_2(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "staff.xlsx"
     path.write_bytes(content)
-    result = run("check", str(path))
+    result = run("check", str(path), "--lang", "en")
     assert result.returncode == EXIT_BAD_INPUT
     assert expected.lower() in result.stderr.lower()
     assert "Traceback" not in result.stderr

@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
-from loader_helpers import Rows, write_workbook
+from loader_helpers import Rows, untranslated, write_workbook
 
 from rotation.codes import Area, Band, Category, Gender, GroupKind, Honor, Post
 from rotation.domain import Group, HistoryEntry, Pin, PinKind, SubjectMinimum
@@ -101,6 +101,24 @@ def district() -> Sheets:
             ],
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def every_problem_is_also_in_chinese(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every Problem a test of this module makes the loader produce has its own Chinese sentence."""
+    made: list[Problem] = []
+    original = WorkbookError.__init__
+
+    def record(error: WorkbookError, problems: list[Problem]) -> None:
+        made.extend(problems)
+        original(error, problems)
+
+    monkeypatch.setattr(WorkbookError, "__init__", record)
+    yield
+    if request.node.get_closest_marker("english_only") is None:
+        assert untranslated(made) == []
 
 
 def put(sheets: Sheets, sheet: str, row: int, column: str, value: object) -> Sheets:
@@ -918,6 +936,7 @@ def test_an_unknown_parameter_is_a_problem_on_its_row(tmp_path: Path) -> None:
     assert problem.message.startswith("unknown parameter 'tenure' (known: effective_date, ")
 
 
+@pytest.mark.english_only  # the ParameterError below is made of a plain English sentence
 @pytest.mark.parametrize("title", [None, "参数"])
 def test_a_parameter_error_from_outside_the_sheet_is_reported_on_the_parameters_sheet(
     tmp_path: Path, title: str | None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from loader_helpers import write_workbook
+from loader_helpers import untranslated, write_workbook
 
 from rotation.loader import LoadedWorkbook, WorkbookError, load_workbook
 from rotation.parameters import Parameters, resolve_parameters
@@ -113,6 +113,7 @@ def test_random_cells_load_or_are_refused_with_problems(
         last_row = max(len(rows) for rows in sheets.values())
         assert all(problem.row is None or 1 <= problem.row <= last_row for problem in error.problems)
         assert str(error)
+        assert untranslated(error.problems) == []
     else:
         assert isinstance(loaded, LoadedWorkbook)
         assert len(loaded.roster.staff) <= len(sheets["staff"]) - 1
