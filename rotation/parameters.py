@@ -122,12 +122,8 @@ class Parameters:
             raise ParameterError(result_problems)
         return result
 
-    def problems(self) -> list[str]:
-        """Values that are each well-formed but do not make sense together."""
-        return [text.en for text in self.problem_texts()]
-
     def problem_texts(self) -> list[Text]:
-        """``problems`` in both languages."""
+        """Values that are each well-formed but do not make sense together, in both languages."""
         found: list[Text] = []
         for f in fields(self):
             value = getattr(self, f.name)
