@@ -54,7 +54,15 @@ from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from solver.components import ComponentData
 from solver.result import Extension, LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
-from solver.rules.groups import g1_counts_in_team, g2_counts_as_key, g3_post_class, g4_sides, g6_counts
+from solver.rules.groups import (
+    g1_counts_in_team,
+    g2_counts_as_key,
+    g3_post_class,
+    g4_sides,
+    g6_counts,
+    move_rule,
+    shared_groups,
+)
 from solver.rules.school import c3_no_destination, c3_why_not, c4_outflow_cap
 from solver.rules.stints import s1_earliest_return
 from solver.rules.walking import g5_required_subjects, g5_walkers
@@ -645,7 +653,8 @@ def _plan(state: _State, reasons: dict[str, str], wall: float, say: Progress) ->
     moves: list[Move] = []
     for staff_id, to in state.moved_to.items():
         member = roster.staff_by_id[staff_id]
-        rule, group_id = _move_rule(state, member, to)
+        contingent = state.contingent.get((staff_id, to))
+        rule, group_id = move_rule(roster, member, to, data.eligibility[staff_id], contingent)
         moves.append(
             Move(staff_id, member.school_id, to, rule, group_id, s1_earliest_return(member, params, rule))
         )
@@ -653,14 +662,14 @@ def _plan(state: _State, reasons: dict[str, str], wall: float, say: Progress) ->
     for staff_id in sorted(state.decided):
         member = roster.staff_by_id[staff_id]
         if staff_id in state.returned:
-            shared = _shared(state, member.school_id, member.home_school_id)
+            shared = shared_groups(roster, member.school_id, member.home_school_id)
             moves.append(
                 Move(
                     staff_id,
                     member.school_id,
                     member.home_school_id,
                     "S2",
-                    shared[0] if shared else None,
+                    shared[0].group_id if shared else None,
                     None,
                 )
             )
@@ -723,34 +732,6 @@ def _missed_text(o: ObligationOutcome) -> str:
     where = "/".join(x for x in (o.group_id, o.school_id, o.part) if x)
     limit = f"{o.required}..{o.maximum}" if o.maximum is not None else f"{o.required}"
     return f"{o.rule} {where}: {o.achieved} of {limit}"
-
-
-def _shared(state: _State, first: str, second: str) -> list[str]:
-    return sorted(g.group_id for g in state.roster.groups_by_school[first] if second in g.school_ids)
-
-
-def _move_rule(state: _State, member: StaffMember, to: str) -> tuple[str, str | None]:
-    """The rule a move serves, read as solver/plan.py reads CP-SAT's: the contingent it counts in
-    (G1/G2), G6, G3 (member→lead), G4 (urban→town/rural), else the due reason, else C2."""
-    origin, groups = member.school_id, state.roster.groups
-    shared = [groups[g] for g in _shared(state, origin, to)]
-
-    def group_of(kind: GroupKind, lead: str | None = None) -> str | None:
-        return next((g.group_id for g in shared if g.kind is kind and lead in (None, g.lead)), None)
-
-    contingent = state.contingent.get((member.staff_id, to))
-    if contingent is not None:
-        return contingent, group_of(GroupKind.TIGHT, lead=origin)
-    schools = state.roster.schools
-    if member.subject and g6_counts(member, member.subject) and (pair := group_of(GroupKind.HS_PAIR)):
-        return "G6", pair
-    if tight := group_of(GroupKind.TIGHT, lead=to):
-        return "G3", tight
-    outward = schools[origin].area is Area.URBAN and schools[to].area is not Area.URBAN
-    if outward and (alliance := group_of(GroupKind.ALLIANCE)):
-        return "G4", alliance
-    standing = state.data.eligibility[member.staff_id]
-    return (standing.reasons[0] if standing.is_due else "C2"), (shared[0].group_id if shared else None)
 
 
 def _outcomes(state: _State) -> list[ObligationOutcome]:

@@ -20,7 +20,8 @@ from rotation.codes import (
     GroupKind,
     Post,
 )
-from rotation.domain import Group, School, StaffMember
+from rotation.domain import Group, Roster, School, StaffMember
+from rotation.eligibility import Eligibility
 from solver.counts import Count
 from solver.rules.base import Obligation, RuleContext
 
@@ -45,6 +46,42 @@ def g3_post_class(member: StaffMember) -> str:
 def g6_counts(member: StaffMember, subject: str) -> bool:
     """G6: a senior-band teacher of ``subject`` with senior-3 (高三) experience."""
     return member.band is Band.SENIOR and member.senior3 and member.subject == subject
+
+
+def shared_groups(roster: Roster, first: str, second: str) -> list[Group]:
+    """The groups both schools belong to, by group id."""
+    groups = roster.groups_by_school[first]
+    return sorted((g for g in groups if second in g.school_ids), key=lambda g: g.group_id)
+
+
+def move_rule(
+    roster: Roster, member: StaffMember, destination: str, standing: Eligibility, contingent: str | None
+) -> tuple[str, str | None]:
+    """The rule a new move serves, and its group, whichever method made the plan.
+
+    ``contingent`` (G1 or G2) when the person counts in that contingent of a
+    tight group, else G6 when a senior-3 teacher goes to the paired school, G3
+    for member→lead in a tight group, G4 for urban→town/rural in an alliance,
+    else the due reason (T1/T2), else C2 (a balancing move). The group is the
+    obligation's, else the first shared one.
+    """
+    origin, schools = member.school_id, roster.schools
+    shared = shared_groups(roster, origin, destination)
+
+    def group_of(kind: GroupKind, lead: str | None = None) -> str | None:
+        return next((g.group_id for g in shared if g.kind is kind and lead in (None, g.lead)), None)
+
+    if contingent is not None:
+        return contingent, group_of(GroupKind.TIGHT, lead=origin)
+    if member.subject and g6_counts(member, member.subject) and (pair := group_of(GroupKind.HS_PAIR)):
+        return "G6", pair
+    if tight := group_of(GroupKind.TIGHT, lead=destination):
+        return "G3", tight
+    outward = schools[origin].area is Area.URBAN and schools[destination].area is not Area.URBAN
+    if outward and (alliance := group_of(GroupKind.ALLIANCE)):
+        return "G4", alliance
+    rule = standing.reasons[0] if standing.is_due else "C2"
+    return rule, shared[0].group_id if shared else None
 
 
 def sent(ctx: RuleContext, sender: str, receiver: str, counts: Callable[[StaffMember], bool]) -> Count:
