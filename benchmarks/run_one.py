@@ -20,12 +20,9 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from benchmarks.records import RunRecord
-
-if TYPE_CHECKING:
-    from solver.result import Plan
 
 T = TypeVar("T")
 # The methods by name, as solver.methods has them; written out so that importing them is timed.
@@ -73,6 +70,7 @@ def run(
     try:
         timed("imports", _import_project)
         from reports.plan_workbook import write_plan_workbook
+        from rotation.cli import plan_facts
         from rotation.eligibility import assess_roster
         from rotation.loader import load_workbook
         from solver.methods import solve_by
@@ -92,7 +90,7 @@ def run(
         )
         record.take_plan(plan, {staff_id for staff_id, entry in eligibility.items() if entry.is_due})
         if plan_out is not None:
-            facts = _facts(loaded.params.effective_date, plan, loaded.sha256, method)
+            facts = plan_facts(loaded, plan, method, time.perf_counter() - started)
             timed(
                 "export",
                 lambda: write_plan_workbook(
@@ -117,22 +115,14 @@ def run(
 
 def _import_project() -> None:
     """Everything a run uses, imported once here so that the time it takes is a phase of its own."""
-    for module in ("reports.plan_workbook", "rotation.eligibility", "rotation.loader", "solver.methods"):
+    for module in (
+        "reports.plan_workbook",
+        "rotation.cli",
+        "rotation.eligibility",
+        "rotation.loader",
+        "solver.methods",
+    ):
         importlib.import_module(module)
-
-
-def _facts(effective_date: object, plan: Plan, sha256: str, method: str) -> list[tuple[str, object]]:
-    return [
-        ("effective_date", effective_date),
-        ("method", method),
-        ("status", plan.status.value),
-        ("objective", plan.objective),
-        ("best_bound", plan.best_bound),
-        ("gap", plan.gap),
-        ("wall_time_s", plan.wall_time_s),
-        ("input_sha256", sha256),
-        ("version", "bench"),
-    ]
 
 
 def main(argv: list[str] | None = None) -> int:
