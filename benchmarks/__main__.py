@@ -210,7 +210,7 @@ def bare_calamine_read(path: Path) -> int:
 
 def bench_loader(path: Path) -> list[str]:
     from rotation.eligibility import assess_roster
-    from rotation.loader import load_workbook
+    from rotation.workbook.loader import load_workbook
 
     bare_s, rows = best_of(3, lambda: bare_calamine_read(path))
     load_s, loaded = best_of(3, lambda: load_workbook(path))
@@ -226,7 +226,7 @@ def bench_loader(path: Path) -> list[str]:
 
 def bench_sweep(path: Path, grid: Sequence[str]) -> list[str]:
     """Scenarios in two processes: wall time against the sum of their own times."""
-    from rotation.whatif import grid_scenarios, parse_grid, run_sweep
+    from rotation.scenarios.whatif import grid_scenarios, parse_grid, run_sweep
 
     scenarios = grid_scenarios(parse_grid(list(grid)))
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from typing import Protocol
 
 
 class LevelLike(Protocol):
-    """A level: ``solver.result.LevelResult`` or ``benchmarks.records.LevelRecord``."""
+    """A level: ``rotation.plan.LevelResult`` or ``benchmarks.records.LevelRecord``."""
 
     @property
     def name(self) -> str: ...

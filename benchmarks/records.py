@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from solver.result import Plan
+from rotation.plan import Plan
 
 # The wall-clock phases of a run, in order; "solve" is broken down by the solve's own phases.
 RUN_PHASES: tuple[str, ...] = ("imports", "load", "eligibility", "solve", "export")
@@ -15,7 +15,7 @@ SOLVE_PHASES: tuple[str, ...] = ("build", "optimise", "explain")
 
 @dataclass
 class LevelRecord:
-    """One objective level as the solve reported it (``solver.result.LevelResult``)."""
+    """One objective level as the solve reported it (``rotation.plan.LevelResult``)."""
 
     name: str
     status: str

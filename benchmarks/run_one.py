@@ -70,11 +70,11 @@ def run(
     try:
         timed("imports", _import_project)
         from reports.plan_workbook import write_plan_workbook
-        from rotation.cli import plan_facts
+        from rotation.cli.main import plan_facts
         from rotation.eligibility import assess_roster
-        from rotation.loader import load_workbook
+        from rotation.workbook.loader import load_workbook
         from solver.methods import solve_by
-        from solver.solve import SolveOptions
+        from solver.settings import SolveOptions
 
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}")
@@ -117,9 +117,9 @@ def _import_project() -> None:
     """Everything a run uses, imported once here so that the time it takes is a phase of its own."""
     for module in (
         "reports.plan_workbook",
-        "rotation.cli",
+        "rotation.cli.main",
         "rotation.eligibility",
-        "rotation.loader",
+        "rotation.workbook.loader",
         "solver.methods",
     ):
         importlib.import_module(module)

@@ -21,7 +21,7 @@ from reports.xlsx import DATE_FORMAT, atomic_output, looks_like_formula, text_wi
 from rotation.codes import Coded, Role
 from rotation.domain import PinKind, Roster, StaffMember
 from rotation.parameters import format_value
-from rotation.schema import (
+from rotation.workbook.schema import (
     GROUPS,
     HISTORY,
     INPUT_SHEETS,

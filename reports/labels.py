@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rotation.codes import Coded
-from rotation.schema import Sheet
+from rotation.workbook.schema import Sheet
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 

@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from rotation.codes import Band, Coded, Honor, Post, Status, normalize_text
 from rotation.dates import parse_date_text
-from rotation.schema import (
+from rotation.workbook.schema import (
     OUT_ASSIGNMENTS,
     OUT_ELIGIBILITY,
     OUT_OBLIGATIONS,

@@ -21,7 +21,8 @@ from rotation.codes import Coded, Status
 from rotation.domain import Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters, format_value
-from rotation.schema import (
+from rotation.plan import Move, Plan
+from rotation.workbook.schema import (
     OUT_ASSIGNMENTS,
     OUT_ELIGIBILITY,
     OUT_OBLIGATIONS,
@@ -31,7 +32,6 @@ from rotation.schema import (
     OUT_WALKING,
     Sheet,
 )
-from solver.result import Move, Plan
 
 # E4 and E5 (maternity, medical) are shown only with --include-sensitive; otherwise
 # the row says exempt with this reason, which hides which of the two applies.

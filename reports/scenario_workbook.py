@@ -14,7 +14,7 @@ from reports.labels import check_language
 from reports.plan_workbook import Facts, assignments_sheet, run_sheet
 from reports.xlsx import Cell, SheetData, write_workbook
 from rotation.parameters import Parameters
-from rotation.whatif import (
+from rotation.scenarios.whatif import (
     Comparison,
     Kpis,
     MultiYearPlan,

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rotation.codes import GroupKind
+from rotation.destinations import c3_destinations, c3_teaches
 from rotation.domain import Group, Pin, Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
-from solver.rules.school import c3_destinations, c3_teaches
 
 
 @dataclass(frozen=True)

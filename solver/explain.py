@@ -17,14 +17,15 @@ import time
 
 from ortools.sat.python import cp_model
 
+from rotation.destinations import c3_no_destination
 from rotation.domain import PinKind
+from rotation.plan import Unmoved
 from solver.components import ComponentData
 from solver.counts import Count
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import L1_NAME, Level
-from solver.result import Unmoved
+from solver.requirements import c4_outflow_cap
 from solver.rules.base import Obligation
-from solver.rules.school import c3_no_destination, c4_outflow_cap
 
 # Forcing a move is tested one person at a time, so only when few are left to explain. The tests are
 # bounded in CP-SAT's deterministic time (per test and per component), so the reasons come out the same

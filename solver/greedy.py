@@ -49,24 +49,27 @@ from rotation.codes import (
     GroupKind,
     Status,
 )
+from rotation.destinations import c3_no_destination, c3_why_not
 from rotation.domain import Group, PinKind, Roster, School, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
+from rotation.plan import Extension, LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
 from solver.components import ComponentData
-from solver.result import Extension, LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
-from solver.rules.groups import (
+from solver.requirements import (
+    c4_outflow_cap,
     g1_counts_in_team,
     g2_counts_as_key,
     g3_post_class,
     g4_sides,
+    g5_required_subjects,
+    g5_walkers,
     g6_counts,
     move_rule,
     shared_groups,
 )
-from solver.rules.school import c3_no_destination, c3_why_not, c4_outflow_cap
 from solver.rules.stints import s1_earliest_return
-from solver.rules.walking import g5_required_subjects, g5_walkers
-from solver.solve import SolveOptions, check_pins
+from solver.settings import SolveOptions
+from solver.solve import check_pins
 
 Progress = Callable[[str], None]
 # A hard rule the greedy keeps move by move: ("C1", school, subject, band), ("C2", school),

@@ -15,9 +15,10 @@ from typing import Literal, get_args
 from rotation.domain import Roster
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
+from rotation.plan import Plan
 from solver.greedy import solve_greedy
-from solver.result import Plan
-from solver.solve import Progress, SolveOptions, solve
+from solver.settings import Progress, SolveOptions
+from solver.solve import solve
 
 Method = Literal["cp-sat", "mip", "greedy"]
 METHODS: tuple[Method, ...] = get_args(Method)

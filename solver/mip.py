@@ -40,14 +40,14 @@ import numpy as np
 import numpy.typing as npt
 from highspy.highs import HighsCallbackEvent
 
+from rotation.plan import LevelResult, SolveStatus
 from solver.model import BuiltModel
 from solver.objective import Level
-from solver.result import LevelResult, SolveStatus
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model_helper
 
-    from solver.solve import SolveSettings
+    from solver.settings import SolveSettings
 
 # CP-SAT writes an unbounded side of a domain as ±(2^63 − 1); anything this far out is infinite.
 CP_SAT_UNBOUNDED = 2**62

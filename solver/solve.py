@@ -15,26 +15,21 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from rotation.destinations import c3_why_not
 from rotation.domain import Pin, PinKind, Roster
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
+from rotation.plan import LevelResult, Plan, SolveStatus
 from solver.components import ComponentData, split_components
 from solver.explain import explain_infeasible, unmoved_reasons
 from solver.mip import optimise_mip
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import LEVEL_NAMES, Level, weighted_level
-from solver.plan import read_plan
-from solver.result import LevelResult, Plan, SolveStatus
-from solver.rules.school import c3_why_not
-
-Progress = Callable[[str], None]
-# Who optimises each component's model: CP-SAT, or HiGHS's branch and cut on the same model (solver/mip.py).
-Engine = Literal["cp-sat", "mip"]
+from solver.settings import DEFAULT_OPTIONS, Progress, SolveOptions, SolveSettings
+from solver.solution import read_plan
 
 # Status of a merged plan: the worst of its components.
 _SEVERITY = (
@@ -61,19 +56,6 @@ MIN_EXPLAIN_S = 5.0
 PROGRESS_INTERVAL_S = 0.25
 
 
-@dataclass(frozen=True)
-class SolveOptions:
-    """How to solve: ``time_limit_s`` for the whole solve, ``workers`` components solved side by side
-    (0: one per CPU), ``seed`` for the solver, ``pins`` added to the roster's own, and the ``engine``
-    that optimises (the explanations of what does not happen always come from CP-SAT)."""
-
-    time_limit_s: float = 60.0
-    workers: int = 0
-    seed: int = 0
-    pins: tuple[Pin, ...] = ()
-    engine: Engine = "cp-sat"
-
-
 class PinError(ValueError):
     """Pins refused before solving; ``problems`` has one sentence per pin naming the rule that forbids it."""
 
@@ -82,24 +64,11 @@ class PinError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class SolveSettings:
-    """What one component's solve may use: the seed, the end of its time, the progress line, the engine."""
-
-    seed: int
-    deadline: float
-    report: Callable[[str], None]
-    engine: Engine = "cp-sat"
-
-    def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-
 def solve(
     roster: Roster,
     params: Parameters,
     eligibility: Mapping[str, Eligibility],
-    options: SolveOptions = SolveOptions(),
+    options: SolveOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
 ) -> Plan:
     """The optimal rotation plan for ``roster``, or the reasons there is none.

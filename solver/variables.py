@@ -23,8 +23,7 @@ from rotation.codes import GroupKind, Status
 from rotation.domain import StaffMember
 from solver.components import ComponentData
 from solver.counts import Count, difference
-from solver.rules.groups import g1_counts_in_team, g2_counts_as_key
-from solver.rules.walking import g5_required_subjects, g5_walkers
+from solver.requirements import g1_counts_in_team, g2_counts_as_key, g5_required_subjects, g5_walkers
 
 
 @dataclass(frozen=True)

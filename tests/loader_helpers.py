@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from rotation.loader import Problem
+from rotation.workbook.loader import Problem
 
 Rows = Sequence[Sequence[object]]
 

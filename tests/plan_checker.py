@@ -45,7 +45,7 @@ from rotation.dates import add_years, parse_date_text
 from rotation.domain import Group, Roster, School, StaffMember
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.parameters import Parameters
-from rotation.schema import OUT_ASSIGNMENTS, OUT_RUN, OUT_WALKING, Sheet
+from rotation.workbook.schema import OUT_ASSIGNMENTS, OUT_RUN, OUT_WALKING, Sheet
 
 # Written out from the rules text on purpose, rather than imported from rotation.codes, so that a
 # mistake there is not repeated here (tests/test_plan_checker.py compares the two).
@@ -863,7 +863,9 @@ def check_plan_workbook(input_path: Path, plan_path: Path, params: Parameters | 
     The parameters are, unless given, the input workbook's, updated with those the plan's ``run``
     sheet lists (the CLI's ``--set`` flags and scenario file leave their trace only there).
     """
-    from rotation.loader import load_workbook  # being written; imported late so the rest works without it
+    from rotation.workbook.loader import (
+        load_workbook,  # being written; imported late so the rest works without it
+    )
 
     loaded = load_workbook(input_path)
     used = params if params is not None else plan_parameters(plan_path, loaded.params)

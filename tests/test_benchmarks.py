@@ -20,10 +20,10 @@ from benchmarks.agreement import compare_levels  # noqa: E402
 from benchmarks.records import RUN_PHASES, SOLVE_PHASES, RunRecord  # noqa: E402
 from benchmarks.report import agreement_line, agreement_summary, methods_table  # noqa: E402
 from rotation.eligibility import assess_roster  # noqa: E402
-from rotation.loader import load_workbook  # noqa: E402
+from rotation.plan import Plan, SolveStatus  # noqa: E402
+from rotation.workbook.loader import load_workbook  # noqa: E402
 from solver.methods import solve_by  # noqa: E402
-from solver.result import Plan, SolveStatus  # noqa: E402
-from solver.solve import SolveOptions  # noqa: E402
+from solver.settings import SolveOptions  # noqa: E402
 
 OPTIONS = SolveOptions(time_limit_s=60, workers=2, seed=0)
 

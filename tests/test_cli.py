@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from plan_checker import check_plan_workbook
 
-from rotation.cli import EXIT_BAD_INPUT, main
+from rotation.cli.main import EXIT_BAD_INPUT, main
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TINY = DATA / "tiny.xlsx"
@@ -286,8 +286,8 @@ def test_mip_method_writes_a_checked_plan_with_cp_sat_s_optimum_and_a_clean_stdo
     assert mip == levels("cp-sat")
 
 
-@pytest.mark.parametrize("module", ["rotation.cli", "rotation.cli_scenarios", "rotation.cli_reports"])
+@pytest.mark.parametrize("module", ["rotation.cli.main", "rotation.cli.scenarios", "rotation.cli.reports"])
 def test_each_command_module_imports_first_on_its_own(module: str) -> None:
-    """Regression: rotation.cli and the command modules once imported each other in a cycle."""
+    """Regression: rotation.cli.main and the command modules once imported each other in a cycle."""
     result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -16,8 +16,8 @@ from test_notices import solve_tiny
 
 from reports.html_report import CHARTS, render_report
 from reports.plan_reader import read_plan_workbook
-from rotation.cli import EXIT_BAD_INPUT
-from rotation.cli_reports import report
+from rotation.cli.main import EXIT_BAD_INPUT
+from rotation.cli.reports import report
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TINY = DATA / "tiny.xlsx"

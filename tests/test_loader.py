@@ -1,4 +1,4 @@
-"""rotation.loader: the input contract of workbook-format.md, cell by cell and sheet by sheet.
+"""rotation.workbook.loader: the input contract of workbook-format.md, cell by cell and sheet by sheet.
 
 Every workbook is built in the test from lists of rows. Data row 1 of a sheet is
 Excel row 2 unless title rows are added above the header. The effective date is
@@ -22,9 +22,9 @@ from rotation.codes import Area, Band, Category, Gender, GroupKind, Honor, Post
 from rotation.domain import Group, HistoryEntry, Pin, PinKind, SubjectMinimum
 from rotation.eligibility import other_schools_count, rural_years
 from rotation.idnumber import check_character
-from rotation.loader import LoadedWorkbook, Problem, WorkbookError, load_pins, load_workbook
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
-from rotation.schema import INPUT_SHEETS, Column
+from rotation.workbook.loader import LoadedWorkbook, Problem, WorkbookError, load_pins, load_workbook
+from rotation.workbook.schema import INPUT_SHEETS, Column
 
 EFFECTIVE = date(2027, 9, 1)
 Sheets = dict[str, list[list[object]]]

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from loader_helpers import untranslated
 
-from rotation.cli import EXIT_BAD_INPUT
+from rotation.cli.main import EXIT_BAD_INPUT
 from rotation.idnumber import IdNumberError, check_character, parse_id_number
-from rotation.loader import Problem, WorkbookError, load_workbook
 from rotation.parameters import ParameterError, resolve_parameters
+from rotation.workbook.loader import Problem, WorkbookError, load_workbook
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TINY = DATA / "tiny.xlsx"

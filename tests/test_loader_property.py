@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loader_helpers import untranslated, write_workbook
 
-from rotation.loader import LoadedWorkbook, WorkbookError, load_workbook
 from rotation.parameters import Parameters, resolve_parameters
-from rotation.schema import SCHOOLS, STAFF
+from rotation.workbook.loader import LoadedWorkbook, WorkbookError, load_workbook
+from rotation.workbook.schema import SCHOOLS, STAFF
 
 # Text openpyxl can write: no control characters or lone surrogates.
 TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12)

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook as open_xlsx
 from plan_checker import AssignmentRow, WalkRow, check_plan
 
-from rotation.cli_scenarios import plan_command
+from rotation.cli.scenarios import plan_command
 from rotation.codes import Post
-from rotation.loader import load_workbook
-from rotation.whatif import MultiYearPlan, new_moves, plan_years, roll_forward
+from rotation.scenarios.whatif import MultiYearPlan, new_moves, plan_years, roll_forward
+from rotation.workbook.loader import load_workbook
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.xlsx"
 YEARS = 3

@@ -18,9 +18,9 @@ from reports.plan_reader import (
     SchoolRow,
     read_plan_workbook,
 )
-from rotation.cli import EXIT_BAD_INPUT, main
-from rotation.cli_reports import notices
-from rotation.loader import load_workbook
+from rotation.cli.main import EXIT_BAD_INPUT, main
+from rotation.cli.reports import notices
+from rotation.workbook.loader import load_workbook
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TINY = DATA / "tiny.xlsx"

@@ -587,7 +587,7 @@ def test_n1_rotation_share_and_key_share() -> None:
 
 # --------------------------------------------------------------------------- reading the workbook
 
-# The output headers of workbook-format.md, typed out from the contract (not from rotation.schema).
+# The output headers of workbook-format.md, typed out from the contract (not from rotation.workbook.schema).
 HEADERS = {
     "en": {
         "assignments": [
@@ -681,7 +681,7 @@ def test_plan_parameters_come_from_the_run_sheet(tmp_path: Path) -> None:
 
 
 def test_check_plan_workbook_end_to_end(tmp_path: Path) -> None:
-    pytest.importorskip("rotation.loader")
+    pytest.importorskip("rotation.workbook.loader")
     staff_header = ["staff_id", "name", "gender", "birth_date", "school_id", "school_start_date"]
     teaching = ["teacher", "语文", "primary_lower"]
     staff: list[list[object]] = [

@@ -33,8 +33,8 @@ from rotation.codes import Area, Band, Category, Gender, Honor, Post, Stage
 from rotation.domain import Roster, School, StaffMember
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.parameters import Parameters
-from rotation.schema import OUTPUT_SHEETS
-from solver.result import LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
+from rotation.plan import LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
+from rotation.workbook.schema import OUTPUT_SHEETS
 
 AT = date(2027, 9, 1)
 RETURN_DATE = date(2028, 9, 1)

@@ -349,7 +349,7 @@ def test_the_independent_plan_checker_accepts_extending_everyone(roster: Roster)
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_input_workbook_reads_back_to_the_same_roster(tmp_path: Path, tiny: Roster, lang: str) -> None:
-    loader = pytest.importorskip("rotation.loader")
+    loader = pytest.importorskip("rotation.workbook.loader")
     teacher = next(m for m in tiny.staff if not m.on_exchange and m.preferences)
     pinned = replace(tiny, pins=(Pin(teacher.staff_id, teacher.preferences[0], PinKind.MUST),))
     parameters = {"effective_date": EFFECTIVE, "soft": frozenset({"G4", "G6"}), "max_outflow_ratio": 0.25}

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from reports.input_workbook import ID_COLUMNS, VALIDATED_ROWS, write_template
 from reports.xlsx import OutputExistsError
-from rotation.schema import INPUT_SHEETS, STAFF, Kind
+from rotation.workbook.schema import INPUT_SHEETS, STAFF, Kind
 
 LANGS = ("zh", "en")
 

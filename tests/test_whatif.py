@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook as open_xlsx
 
-from rotation.cli_scenarios import sweep, whatif
+from rotation.cli.scenarios import sweep, whatif
 from rotation.codes import Gender
 from rotation.eligibility import SENSITIVE_REASONS, assess_roster, e2_age
-from rotation.loader import load_workbook
 from rotation.parameters import ParameterError
-from rotation.whatif import grid_scenarios, parse_grid, run_scenario, run_sweep
+from rotation.scenarios.whatif import grid_scenarios, parse_grid, run_scenario, run_sweep
+from rotation.workbook.loader import load_workbook
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.xlsx"
 

@@ -15,73 +15,13 @@ from rotation.codes import (
     ACADEMIC_SUBJECTS,
     G2_PRIMARY_CORE_SUBJECTS,
     PRIMARY_BANDS,
-    Area,
     Band,
     GroupKind,
-    Post,
 )
-from rotation.domain import Group, Roster, School, StaffMember
-from rotation.eligibility import Eligibility
+from rotation.domain import Group, StaffMember
 from solver.counts import Count
+from solver.requirements import g3_post_class, g4_sides, g6_counts
 from solver.rules.base import Obligation, RuleContext
-
-G2_BANDS: frozenset[Band] = frozenset({Band.JUNIOR, *PRIMARY_BANDS})
-
-
-def g1_counts_in_team(member: StaffMember) -> bool:
-    """G1: who may be part of a management team (vice principal, middle manager or key teacher)."""
-    return member.post in (Post.VICE_PRINCIPAL, Post.MIDDLE_MANAGER) or member.is_key_teacher
-
-
-def g2_counts_as_key(member: StaffMember, school: School) -> bool:
-    """G2: a key teacher of a junior or primary band the member school teaches."""
-    return member.is_key_teacher and member.band in G2_BANDS & school.bands
-
-
-def g3_post_class(member: StaffMember) -> str:
-    """G3's post classes: leader (principal, vice principal), middle_manager, teacher."""
-    return "leader" if member.post.is_leader else member.post.value
-
-
-def g6_counts(member: StaffMember, subject: str) -> bool:
-    """G6: a senior-band teacher of ``subject`` with senior-3 (高三) experience."""
-    return member.band is Band.SENIOR and member.senior3 and member.subject == subject
-
-
-def shared_groups(roster: Roster, first: str, second: str) -> list[Group]:
-    """The groups both schools belong to, by group id."""
-    groups = roster.groups_by_school[first]
-    return sorted((g for g in groups if second in g.school_ids), key=lambda g: g.group_id)
-
-
-def move_rule(
-    roster: Roster, member: StaffMember, destination: str, standing: Eligibility, contingent: str | None
-) -> tuple[str, str | None]:
-    """The rule a new move serves, and its group, whichever method made the plan.
-
-    ``contingent`` (G1 or G2) when the person counts in that contingent of a
-    tight group, else G6 when a senior-3 teacher goes to the paired school, G3
-    for member→lead in a tight group, G4 for urban→town/rural in an alliance,
-    else the due reason (T1/T2), else C2 (a balancing move). The group is the
-    obligation's, else the first shared one.
-    """
-    origin, schools = member.school_id, roster.schools
-    shared = shared_groups(roster, origin, destination)
-
-    def group_of(kind: GroupKind, lead: str | None = None) -> str | None:
-        return next((g.group_id for g in shared if g.kind is kind and lead in (None, g.lead)), None)
-
-    if contingent is not None:
-        return contingent, group_of(GroupKind.TIGHT, lead=origin)
-    if member.subject and g6_counts(member, member.subject) and (pair := group_of(GroupKind.HS_PAIR)):
-        return "G6", pair
-    if tight := group_of(GroupKind.TIGHT, lead=destination):
-        return "G3", tight
-    outward = schools[origin].area is Area.URBAN and schools[destination].area is not Area.URBAN
-    if outward and (alliance := group_of(GroupKind.ALLIANCE)):
-        return "G4", alliance
-    rule = standing.reasons[0] if standing.is_due else "C2"
-    return rule, shared[0].group_id if shared else None
 
 
 def sent(ctx: RuleContext, sender: str, receiver: str, counts: Callable[[StaffMember], bool]) -> Count:
@@ -297,13 +237,6 @@ def g6_high_school_pair(ctx: RuleContext) -> list[Obligation]:
                     )
                 )
     return found
-
-
-def g4_sides(schools: dict[str, School], group: Group) -> tuple[list[str], list[str]]:
-    """G4: an alliance's urban senders and its town and rural receivers."""
-    urban = [s for s in group.school_ids if schools[s].area is Area.URBAN]
-    others = [s for s in group.school_ids if schools[s].area is not Area.URBAN]
-    return urban, others
 
 
 def _tight_pairs(ctx: RuleContext) -> list[tuple[Group, str, str]]:

@@ -14,7 +14,7 @@ from rotation.codes import Post
 from rotation.dates import add_years
 from rotation.domain import StaffMember
 from rotation.parameters import Parameters
-from solver.result import Extension, Move
+from rotation.plan import Extension, Move
 
 # G6: a teacher exchanged between paired high schools stays at least a year.
 G6_MIN_STINT_YEARS = 1

@@ -4,37 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rotation.codes import GroupKind, Post
-from rotation.domain import StaffMember
+from rotation.codes import GroupKind
 from solver.counts import Count
+from solver.requirements import g5_required_subjects, g5_walkers
 from solver.rules.base import Obligation, RuleContext
 
 if TYPE_CHECKING:
-    from solver.components import ComponentData
-
-
-def g5_required_subjects(data: ComponentData, central: str, small: str) -> tuple[str, ...]:
-    """G5: the subjects the central school teaches today in the bands the small school teaches."""
-    bands = data.roster.schools[small].bands
-    return tuple(sorted({m.subject for m in data.staff_now[central] if m.subject and m.band in bands}))
-
-
-def g5_walkers(data: ComponentData, central: str, small: str, subjects: tuple[str, ...]) -> list[StaffMember]:
-    """G5: who may walk from the central school to ``small``.
-
-    A teacher or middle manager whose home is the central school, of a
-    required subject and a band the small school teaches, and not exempt for
-    pregnancy, nursing or illness (E4, E5): walking is extra travel, not a move.
-    """
-    bands = data.roster.schools[small].bands
-    return [
-        m
-        for m in data.staff_by_home[central]
-        if m.post in (Post.TEACHER, Post.MIDDLE_MANAGER)
-        and m.subject in subjects
-        and m.band in bands
-        and not data.eligibility[m.staff_id].is_sensitive
-    ]
+    pass
 
 
 def g5_walking(ctx: RuleContext) -> list[Obligation]:

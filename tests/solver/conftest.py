@@ -10,8 +10,9 @@ from rotation.codes import Area, Band, Category, Gender, GroupKind, Honor, Post,
 from rotation.domain import Group, Pin, Roster, School, StaffMember, SubjectMinimum
 from rotation.eligibility import assess_roster
 from rotation.parameters import Parameters
-from solver.result import Plan
-from solver.solve import SolveOptions, solve
+from rotation.plan import Plan
+from solver.settings import SolveOptions
+from solver.solve import solve
 
 EFFECTIVE = date(2027, 9, 1)
 # School start dates: a teacher who started on DUE is due under T1 (8 years ≥ 6), one on FRESH is not

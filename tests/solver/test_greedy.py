@@ -12,11 +12,12 @@ from conftest import DUE, FRESH, LONG, exempt, group, params, person, roster, ru
 from rotation.codes import Area, Band, GroupKind, Honor, Post, Stage
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
-from rotation.loader import load_workbook
 from rotation.parameters import Parameters
+from rotation.plan import Plan, SolveStatus
+from rotation.workbook.loader import load_workbook
 from solver.greedy import solve_greedy
-from solver.result import Plan, SolveStatus
-from solver.solve import SolveOptions, solve
+from solver.settings import SolveOptions
+from solver.solve import solve
 
 # The independent checker lives in tests/, which pytest puts on the path only for tests collected there.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -12,7 +12,7 @@ from conftest import DUE, FRESH, LONG, exempt, group, moves, outcome, params, pe
 
 from rotation.codes import Area, Band, GroupKind, Honor, Post, Stage
 from rotation.domain import Roster
-from solver.result import SolveStatus, Walk
+from rotation.plan import SolveStatus, Walk
 
 JUNIOR = Band.JUNIOR
 

@@ -16,14 +16,14 @@ from test_targets import due_at_urban_school, n1_roster
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
 from rotation.parameters import Parameters
+from rotation.plan import Plan, SolveStatus
 from rotation.sample import generate
 from solver.components import split_components
 from solver.methods import solve_by
 from solver.mip import NotLinearError, linear_program, optimise_mip
 from solver.model import build_model
 from solver.objective import LEVEL_NAMES
-from solver.result import Plan, SolveStatus
-from solver.solve import SolveOptions, SolveSettings
+from solver.settings import SolveOptions, SolveSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

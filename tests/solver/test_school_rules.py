@@ -10,7 +10,7 @@ from conftest import DUE, FRESH, LONG, exempt, group, moves, params, person, ros
 
 from rotation.codes import Band, GroupKind, Stage
 from rotation.domain import SubjectMinimum
-from solver.result import SolveStatus
+from rotation.plan import SolveStatus
 
 
 def c1_roster(minimums: tuple[SubjectMinimum, ...] | None = None) -> object:

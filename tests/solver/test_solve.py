@@ -7,8 +7,9 @@ from conftest import DUE, FRESH, LONG, exempt, group, moves, params, person, ros
 from rotation.codes import Area, GroupKind
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
-from solver.result import SolveStatus
-from solver.solve import SolveOptions, solve
+from rotation.plan import SolveStatus
+from solver.settings import SolveOptions
+from solver.solve import solve
 
 
 def alliance_roster() -> Roster:

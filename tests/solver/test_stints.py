@@ -8,7 +8,7 @@ from conftest import exempt, group, moves, person, roster, run, school
 
 from rotation.codes import GroupKind, Post
 from rotation.domain import Roster
-from solver.result import Extension
+from rotation.plan import Extension
 
 
 def test_s1_earliest_return_by_post_and_locked_people_stay():

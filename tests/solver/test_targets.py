@@ -7,7 +7,7 @@ from conftest import FRESH, exempt, group, moves, outcome, params, person, roste
 
 from rotation.codes import Area, Category, GroupKind, Honor
 from rotation.domain import Roster
-from solver.result import SolveStatus
+from rotation.plan import SolveStatus
 
 
 def n1_roster() -> Roster:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rotation.domain import StaffMember
+from rotation.plan import Extension, Move, ObligationOutcome, Walk
 from solver.model import BuiltModel
-from solver.result import Extension, Move, ObligationOutcome, Walk
-from solver.rules.groups import move_rule, shared_groups
+from solver.requirements import move_rule, shared_groups
 from solver.rules.stints import s1_earliest_return, s2_outcome
 
 

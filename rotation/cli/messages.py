@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rotation.codes import Status
 from rotation.parameters import Parameters
-from solver.result import ObligationOutcome
+from rotation.plan import ObligationOutcome
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The ``whatif``, ``sweep`` and ``plan`` commands: thin wrappers over rotation.whatif.
+"""The ``whatif``, ``sweep`` and ``plan`` commands: thin wrappers over rotation.scenarios.whatif.
 
 They are plain click commands; rotation/cli.py registers them with ``main.add_command``.
 Exit codes as for ``solve``: 2 bad input, 3 no plan exists, 4 none found in the time limit.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from rotation.cli_common import (
+from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
@@ -38,10 +38,10 @@ from rotation.cli_common import (
     run_facts,
     time_limit_option,
 )
-from rotation.messages import messages_for
+from rotation.cli.messages import messages_for
 from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
-from rotation.text import Text
-from rotation.whatif import (
+from rotation.plan import SolveStatus
+from rotation.scenarios.whatif import (
     ScenarioResult,
     SolvedRun,
     compare,
@@ -52,7 +52,7 @@ from rotation.whatif import (
     plan_years,
     run_sweep,
 )
-from solver.result import SolveStatus
+from rotation.text import Text
 
 
 def _pick(lang: str, zh: str, en: str) -> str:

@@ -28,9 +28,9 @@ from rotation.codes import Category, Status
 from rotation.dates import add_years, whole_years
 from rotation.domain import HistoryEntry, Roster, StaffMember
 from rotation.eligibility import SENSITIVE_REASONS, Eligibility, assess_roster
-from rotation.loader import LoadedWorkbook
 from rotation.parameters import ParameterError, Parameters
-from solver.result import Move, Plan
+from rotation.plan import Move, Plan
+from rotation.workbook.loader import LoadedWorkbook
 
 MASKED_REASON = "E*"
 # Exemption columns of the KPI table; E4 and E5 are sensitive and only ever shown together as E*.
@@ -285,9 +285,10 @@ def load_and_solve(
 
     Raises WorkbookError or ParameterError for bad input, PinError for a refused pin.
     """
-    from rotation.loader import load_workbook
     from rotation.parameters import load_scenario
-    from solver.solve import SolveOptions, solve
+    from rotation.workbook.loader import load_workbook
+    from solver.settings import SolveOptions
+    from solver.solve import solve
 
     def resolve(sheet_values: Mapping[str, object]) -> Parameters:
         params = Parameters().updated(sheet_values, "parameters sheet") if sheet_values else Parameters()
@@ -362,7 +363,7 @@ def run_scenario(
     Runs in a worker process: it gets the workbook path and the overrides, not a pickled roster,
     so that each worker reads the file itself and only small results cross the process boundary.
     """
-    from rotation.loader import WorkbookError
+    from rotation.workbook.loader import WorkbookError
     from solver.solve import PinError
 
     started = time.perf_counter()
@@ -408,7 +409,7 @@ def run_sweep(
     # process can leave a lock held forever in the child. The server preloads the solver once, so that
     # each worker starts in milliseconds instead of importing OR-Tools and pandas again (spawn).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rotation.whatif", "rotation.loader", "solver.solve"])
+    context.set_forkserver_preload(["rotation.scenarios.whatif", "rotation.workbook.loader", "solver.solve"])
     pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
     try:
         pending: dict[Future[ScenarioResult], int] = {
@@ -540,7 +541,8 @@ def plan_years(
 
     Stops early (``stopped`` says why) when a year has no plan: without it there is nothing to roll.
     """
-    from solver.solve import SolveOptions, solve
+    from solver.settings import SolveOptions
+    from solver.solve import solve
 
     results: list[YearResult] = []
     for index in range(years):

@@ -42,7 +42,8 @@ from rotation.dates import parse_date_text
 from rotation.domain import Group, HistoryEntry, Pin, PinKind, Roster, School, StaffMember, SubjectMinimum
 from rotation.idnumber import IdNumber, IdNumberError, parse_id_number
 from rotation.parameters import PARAMETERS_SHEET, ParameterError, Parameters, resolve_parameters
-from rotation.schema import (
+from rotation.text import Text
+from rotation.workbook.schema import (
     GROUPS,
     HISTORY,
     INPUT_SHEETS,
@@ -53,7 +54,6 @@ from rotation.schema import (
     SUBJECT_MINIMUMS,
     Sheet,
 )
-from rotation.text import Text
 
 Cell = int | float | str | bool | date | time | timedelta
 T = TypeVar("T")

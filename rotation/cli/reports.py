@@ -1,6 +1,6 @@
 """``rotation notices`` and ``rotation report``: what planners print and show, made from a plan workbook.
 
-Plain click.Command objects; rotation.cli registers them with ``main.add_command``. Both read
+Plain click.Command objects; rotation.cli.main registers them with ``main.add_command``. Both read
 the plan file (Chinese or English), never solve; school names come from the input workbook
 when ``--input`` is given, otherwise the pages show school ids only.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from rotation.cli_common import OUTPUT, bad_input_exits, fail
+from rotation.cli.common import OUTPUT, bad_input_exits, fail
 
 FORCE = click.option("--force", is_flag=True, help="Overwrite existing output files.")
 INPUT = click.option(
@@ -44,7 +44,7 @@ def plan_input_exits() -> Iterator[None]:
 def school_names(input_path: Path | None) -> dict[str, str]:
     if input_path is None:
         return {}
-    from rotation.loader import load_workbook
+    from rotation.workbook.loader import load_workbook
 
     return {school_id: school.name for school_id, school in load_workbook(input_path).roster.schools.items()}
 

@@ -17,7 +17,7 @@ from typing import cast
 import click
 
 from rotation import __version__
-from rotation.cli_common import (
+from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -40,14 +40,14 @@ from rotation.cli_common import (
     run_facts,
     time_limit_option,
 )
-from rotation.cli_reports import notices, report
-from rotation.cli_scenarios import plan_command, sweep, whatif
+from rotation.cli.messages import Messages, messages_for
+from rotation.cli.reports import notices, report
+from rotation.cli.scenarios import plan_command, sweep, whatif
 from rotation.codes import Status
 from rotation.eligibility import Eligibility, assess_roster
-from rotation.loader import LoadedWorkbook, load_pins
-from rotation.messages import Messages, messages_for
 from rotation.parameters import Parameters
-from solver.result import Plan, SolveStatus
+from rotation.plan import Plan, SolveStatus
+from rotation.workbook.loader import LoadedWorkbook, load_pins
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_NO_PLAN", "main"]
 
@@ -219,7 +219,8 @@ def solve(
     """Solve the summer's rotation plan and write the assignment workbook."""
     from reports.plan_workbook import write_plan_workbook
     from solver.methods import Method, solve_by
-    from solver.solve import PinError, SolveOptions
+    from solver.settings import SolveOptions
+    from solver.solve import PinError
 
     started = time.perf_counter()
     text = messages_for(lang)

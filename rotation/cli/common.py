@@ -1,6 +1,6 @@
 """What the ``rotation`` commands share: exit codes, options, refusals, loading, progress.
 
-Every command module imports from here, and ``rotation.cli`` gathers the commands.
+Every command module imports from here, and ``rotation.cli.main`` gathers the commands.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import NoReturn
 import click
 
 from rotation import __version__
-from rotation.loader import LoadedWorkbook, WorkbookError, load_workbook
-from rotation.messages import Messages
+from rotation.cli.messages import Messages
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
+from rotation.workbook.loader import LoadedWorkbook, WorkbookError, load_workbook
 
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3

@@ -1,0 +1,1 @@
+"""The command layer: the ``rotation`` command and its subcommands (the top floor)."""
