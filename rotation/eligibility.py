@@ -12,14 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rotation.catalogue import EXEMPTIONS, OVERRIDABLE_EXEMPTIONS, SENSITIVE_REASONS, RuleId
 from rotation.codes import Area, Gender, Override, Post, Status
 from rotation.dates import add_months, anniversary, reached, strictly_over, whole_months, whole_years
 from rotation.domain import HistoryEntry, Roster, School, StaffMember
 from rotation.parameters import Parameters
-
-SENSITIVE_REASONS: frozenset[str] = frozenset({"E4", "E5"})
-# The exemptions that override = due sets aside (E7's wording); E4 and E5 always stand.
-OVERRIDABLE_EXEMPTIONS: frozenset[str] = frozenset({"E1", "E2", "E3", "E6"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +30,7 @@ class Eligibility:
 
     staff_id: str
     status: Status
-    reasons: tuple[str, ...]
+    reasons: tuple[RuleId, ...]
     tenure_years: int
     age: int
     movable: bool
@@ -163,18 +160,18 @@ def s1_stint_running(member: StaffMember, params: Parameters) -> bool:
     return not reached(member.exchange_start_date, years, params.effective_date)
 
 
-def exemptions(member: StaffMember, school: School, params: Parameters) -> tuple[str, ...]:
+def exemptions(member: StaffMember, school: School, params: Parameters) -> tuple[RuleId, ...]:
     """Every E code that applies, in ID order, before overrides and volunteering."""
-    checks = (
-        ("E1", e1_new_leader(member, params)),
-        ("E2", e2_age(member, params)),
-        ("E3", e3_project_lead(member, params)),
-        ("E4", e4_maternity(member, params)),
-        ("E5", e5_medical(member, params)),
-        ("E6", e6_prior_experience(member, school, params)),
-        ("E7", e7_bureau_exempt(member, params)),
-    )
-    return tuple(code for code, applies in checks if applies)
+    checks = {
+        RuleId.E1: e1_new_leader(member, params),
+        RuleId.E2: e2_age(member, params),
+        RuleId.E3: e3_project_lead(member, params),
+        RuleId.E4: e4_maternity(member, params),
+        RuleId.E5: e5_medical(member, params),
+        RuleId.E6: e6_prior_experience(member, school, params),
+        RuleId.E7: e7_bureau_exempt(member, params),
+    }
+    return tuple(code for code in EXEMPTIONS if checks[code])
 
 
 def assess(member: StaffMember, school: School, params: Parameters) -> Eligibility:
@@ -183,13 +180,13 @@ def assess(member: StaffMember, school: School, params: Parameters) -> Eligibili
     tenure = whole_years(member.school_start_date, at)
     age = whole_years(member.birth_date, at)
 
-    def result(status: Status, reasons: tuple[str, ...], movable: bool) -> Eligibility:
+    def result(status: Status, reasons: tuple[RuleId, ...], movable: bool) -> Eligibility:
         return Eligibility(member.staff_id, status, reasons, tenure, age, movable)
 
     if member.on_exchange:
         if s1_stint_running(member, params):
-            return result(Status.LOCKED, ("S1",), False)
-        return result(Status.RETURNING, ("S2",), False)
+            return result(Status.LOCKED, (RuleId.S1,), False)
+        return result(Status.RETURNING, (RuleId.S2,), False)
 
     standing = exemptions(member, school, params)
     forced_due = member.override is Override.DUE
@@ -199,11 +196,11 @@ def assess(member: StaffMember, school: School, params: Parameters) -> Eligibili
         movable = member.volunteer and SENSITIVE_REASONS.isdisjoint(standing)
         return result(Status.EXEMPT, standing, movable)
     if forced_due:
-        return result(Status.DUE, ("T1",), True)
+        return result(Status.DUE, (RuleId.T1,), True)
     if t1_teacher_tenure(member, params):
-        return result(Status.DUE, ("T1",), True)
+        return result(Status.DUE, (RuleId.T1,), True)
     if t2_leader_tenure(member, params):
-        return result(Status.DUE, ("T2",), True)
+        return result(Status.DUE, (RuleId.T2,), True)
     return result(Status.NOT_DUE, (), True)
 
 

@@ -14,13 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from rotation.catalogue import SOFT_BY_DEFAULT, SWITCHABLE_RULES, RuleId, parse_rule_id
 from rotation.dates import default_effective_date, parse_date_text
 from rotation.text import Text
-
-# Rules a planner may switch between hard and soft (the obligations, and N1).
-SWITCHABLE_RULES: frozenset[str] = frozenset({"G1", "G2", "G3", "G4", "G5", "G6", "N1"})
-# Soft unless named in ``hard``.
-SOFT_BY_DEFAULT: frozenset[str] = frozenset({"N1"})
 
 DestinationScope = Literal["group", "district"]
 ObjectiveMode = Literal["lexicographic", "weighted"]
@@ -63,11 +59,11 @@ class Parameters:
     group_max_schools: int = 9
     group_max_students: int = 15000
     # Hard/soft switches and the objective's form.
-    soft: frozenset[str] = frozenset()
-    hard: frozenset[str] = frozenset()
+    soft: frozenset[RuleId] = frozenset()
+    hard: frozenset[RuleId] = frozenset()
     objective_mode: ObjectiveMode = "lexicographic"
 
-    def is_soft(self, rule_id: str) -> bool:
+    def is_soft(self, rule_id: RuleId | str) -> bool:
         """Whether ``rule_id`` is a penalty rather than a constraint in this run."""
         if rule_id in self.hard:
             return False
@@ -217,7 +213,7 @@ def _coerce(key: str, annotation: object, raw: object) -> object:
         return _to_int(raw)
     if kind == "float":
         return _to_float(raw)
-    if kind == "frozenset[str]":
+    if kind == "frozenset[RuleId]":
         return _to_rules(raw)
     if kind in ("DestinationScope", "ObjectiveMode"):
         allowed = get_args(DestinationScope if kind == "DestinationScope" else ObjectiveMode)
@@ -271,7 +267,7 @@ def _to_float(raw: object) -> float:
     raise _BadValue("is not a number", "不是数字")
 
 
-def _to_rules(raw: object) -> frozenset[str]:
+def _to_rules(raw: object) -> frozenset[RuleId]:
     if isinstance(raw, str):
         parts: Iterable[object] = raw.replace(";", ",").replace("，", ",").replace("；", ",").split(",")
     elif isinstance(raw, list | tuple | set | frozenset):
@@ -280,8 +276,9 @@ def _to_rules(raw: object) -> frozenset[str]:
         parts = ()
     else:
         raise _BadValue("is not a list of rule IDs", "不是规则编号列表")
-    rules = frozenset(str(part).strip().upper() for part in parts if str(part).strip())
-    unknown = rules - SWITCHABLE_RULES
+    named = [str(part).strip() for part in parts if str(part).strip()]
+    rules = frozenset(r for r in map(parse_rule_id, named) if r is not None and r in SWITCHABLE_RULES)
+    unknown = {name.upper() for name in named if parse_rule_id(name) not in SWITCHABLE_RULES}
     if unknown:
         names, switchable = ", ".join(sorted(unknown)), ", ".join(sorted(SWITCHABLE_RULES))
         raise _BadValue(

@@ -17,6 +17,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from rotation.catalogue import RELAX_ORDER
 from rotation.destinations import c3_no_destination
 from rotation.domain import PinKind
 from rotation.plan import Unmoved
@@ -38,9 +39,6 @@ MAX_CORE_TO_SHRINK = 30
 CORE_SOLVE_WORK = 1.0
 
 ORDER_REASON = "objective: others of longer tenure moved first"
-# Which rule family a forced-move test relaxes first: the specific obligations before the
-# school constraints, and C2 (headcounts, which any lone move breaks) last.
-RELAX_ORDER: tuple[str, ...] = ("G1", "G2", "G3", "G4", "G5", "G6", "N1", "pin", "C1", "C4", "C2")
 
 
 def explain_infeasible(data: ComponentData, seed: int, deadline: float) -> tuple[str, ...]:

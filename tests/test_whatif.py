@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook as open_xlsx
 
+from rotation.catalogue import SENSITIVE_REASONS
 from rotation.cli.scenarios import sweep, whatif
 from rotation.codes import Gender
-from rotation.eligibility import SENSITIVE_REASONS, assess_roster, e2_age
+from rotation.eligibility import assess_roster, e2_age
 from rotation.parameters import ParameterError
 from rotation.scenarios.whatif import grid_scenarios, parse_grid, run_scenario, run_sweep
 from rotation.workbook.loader import load_workbook

@@ -17,6 +17,7 @@ from typing import cast
 import click
 
 from rotation import __version__
+from rotation.catalogue import SENSITIVE_REASONS, RuleId
 from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_BAD_INPUT,
@@ -154,10 +155,10 @@ def print_eligibility_summary(
     by_status = Counter(e.status for e in eligibility.values())
     for status in Status:
         click.echo(f"  {pad(text.status(status), 10)} {by_status.get(status, 0):>7}")
-    reasons: Counter[str] = Counter()
+    reasons: Counter[RuleId] = Counter()
     for entry in eligibility.values():
         for reason in entry.reasons:
-            reasons["E*" if reason in ("E4", "E5") and not include_sensitive else reason] += 1
+            reasons[RuleId.MASKED if reason in SENSITIVE_REASONS and not include_sensitive else reason] += 1
     click.echo(text.reasons_heading)
     for reason, count in sorted(reasons.items()):
         click.echo(f"  {reason:<4} {count:>7}")

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from rotation.catalogue import SENSITIVE_REASONS
 from rotation.codes import Category, Status
 from rotation.dates import add_years, whole_years
 from rotation.domain import HistoryEntry, Roster, StaffMember
-from rotation.eligibility import SENSITIVE_REASONS, Eligibility, assess_roster
+from rotation.eligibility import Eligibility, assess_roster
 from rotation.parameters import ParameterError, Parameters
 from rotation.plan import Move, Plan
 from rotation.workbook.loader import LoadedWorkbook
