@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rotation.catalogue import EXEMPTIONS, OVERRIDABLE_EXEMPTIONS, SENSITIVE_REASONS, RuleId
+from rotation.catalogue import (
+    EXEMPTIONS,
+    FINAL_EXEMPTIONS,
+    OVERRIDABLE_EXEMPTIONS,
+    SENSITIVE_REASONS,
+    RuleId,
+)
 from rotation.codes import Area, Gender, Override, Post, Status
 from rotation.dates import add_months, anniversary, reached, strictly_over, whole_months, whole_years
 from rotation.domain import HistoryEntry, Roster, School, StaffMember
@@ -24,8 +30,8 @@ class Eligibility:
     """One staff member's standing for this summer.
 
     ``movable`` says whether the plan may move the person at all (due, not due,
-    or an exempt volunteer without E4/E5); locked and returning people are
-    never newly moved.
+    or an exempt volunteer to whom none of E4, E5 and E7 applies); locked and
+    returning people are never newly moved.
     """
 
     staff_id: str
@@ -87,15 +93,17 @@ def e3_project_lead(member: StaffMember, params: Parameters) -> bool:
 def e4_maternity(member: StaffMember, params: Parameters) -> bool:
     """E4: pregnant or nursing on effective_date; nursing ends on the child's first birthday.
 
-    The flag is the declaration. A child born on or before effective_date bounds
-    the nursing period; a later (expected) birth date means pregnancy.
+    The child's birth date decides whenever it is given: an expected birth (after
+    effective_date) or a child not yet one exempts a woman whether or not the flag
+    was ticked, and a child already one ends E4 even with the flag ticked. Without
+    a date the flag is the declaration. A man's child date alone exempts nobody.
     """
-    if not member.pregnant_or_nursing:
-        return False
     child = member.child_birth_date
-    if child is None or child > params.effective_date:
-        return True
-    return params.effective_date < anniversary(child, child.year + 1)
+    if child is None:
+        return member.pregnant_or_nursing
+    at = params.effective_date
+    expecting_or_nursing = child > at or at < anniversary(child, child.year + 1)
+    return expecting_or_nursing and (member.pregnant_or_nursing or member.gender is Gender.FEMALE)
 
 
 def e5_medical(member: StaffMember, params: Parameters) -> bool:
@@ -149,7 +157,7 @@ def _summed_years(entries: Sequence[HistoryEntry]) -> int:
 
 
 def e7_bureau_exempt(member: StaffMember, params: Parameters) -> bool:
-    """E7: the bureau's own decision (override = exempt)."""
+    """E7: the bureau's own decision (override = exempt), final even for a volunteer."""
     return member.override is Override.EXEMPT
 
 
@@ -193,7 +201,7 @@ def assess(member: StaffMember, school: School, params: Parameters) -> Eligibili
     if forced_due:
         standing = tuple(code for code in standing if code not in OVERRIDABLE_EXEMPTIONS)
     if standing:
-        movable = member.volunteer and SENSITIVE_REASONS.isdisjoint(standing)
+        movable = member.volunteer and FINAL_EXEMPTIONS.isdisjoint(standing)
         return result(Status.EXEMPT, standing, movable)
     if forced_due:
         return result(Status.DUE, (RuleId.T1,), True)

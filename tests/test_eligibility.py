@@ -302,19 +302,35 @@ E4 = (Status.EXEMPT, ("E4",))
     [
         # No child birth date: the declaration (pregnancy or nursing) is enough.
         pytest.param(True, None, AT, E4, id="declared-without-child-date"),
-        # A child born 2026-09-01 turns one on 2027-09-01: nursing ends that day (exclusive).
+        pytest.param(False, None, AT, NOT_DUE, id="neither-flag-nor-date"),
+        # A child born 2026-09-01 turns one on 2027-09-01: nursing ends that day (exclusive), flag or not.
         pytest.param(True, date(2026, 9, 1), date(2027, 8, 31), E4, id="day-before-first-birthday"),
         pytest.param(True, date(2026, 9, 1), date(2027, 9, 1), NOT_DUE, id="on-first-birthday"),
         pytest.param(True, date(2026, 9, 1), date(2027, 9, 2), NOT_DUE, id="day-after-first-birthday"),
+        pytest.param(False, date(2026, 9, 1), date(2027, 8, 31), E4, id="no-flag-day-before-first-birthday"),
+        pytest.param(False, date(2026, 9, 1), date(2027, 9, 1), NOT_DUE, id="no-flag-on-first-birthday"),
+        pytest.param(
+            False, date(2026, 9, 1), date(2027, 9, 2), NOT_DUE, id="no-flag-day-after-first-birthday"
+        ),
         # A child born 29 February 2024 turns one on 28 February 2025.
         pytest.param(True, date(2024, 2, 29), date(2025, 2, 27), E4, id="feb29-child-day-before"),
         pytest.param(True, date(2024, 2, 29), date(2025, 2, 28), NOT_DUE, id="feb29-child-on-feb28"),
+        pytest.param(False, date(2024, 2, 29), date(2025, 2, 27), E4, id="no-flag-feb29-child-day-before"),
+        pytest.param(False, date(2024, 2, 29), date(2025, 2, 28), NOT_DUE, id="no-flag-feb29-child-on-feb28"),
+        pytest.param(False, date(2024, 2, 29), date(2025, 3, 1), NOT_DUE, id="no-flag-feb29-child-day-after"),
+        # Born 29 February 2028: 2029 is no leap year, so the first birthday is 28 February 2029.
+        pytest.param(False, date(2028, 2, 29), date(2029, 2, 27), E4, id="leap-child-day-before-feb28"),
+        pytest.param(False, date(2028, 2, 29), date(2029, 2, 28), NOT_DUE, id="leap-child-on-feb28"),
         # Born on the effective date itself: nursing has just begun.
         pytest.param(True, AT, AT, E4, id="child-born-on-effective-date"),
-        # A birth date after the effective date is the expected one: pregnant.
+        pytest.param(False, AT, AT, E4, id="no-flag-child-born-on-effective-date"),
+        # A birth date after the effective date is the expected one: pregnant, flag or not.
         pytest.param(True, date(2027, 12, 1), AT, E4, id="expected-child-means-pregnant"),
-        # Without the declaration a young child alone exempts nobody.
-        pytest.param(False, date(2027, 3, 1), AT, NOT_DUE, id="not-declared"),
+        pytest.param(False, date(2027, 9, 2), AT, E4, id="no-flag-expected-the-day-after"),
+        # Issue 11: a mother of a three-month-old whose flag was left blank is exempt, not due.
+        pytest.param(False, date(2027, 6, 1), AT, E4, id="no-flag-three-month-old"),
+        # With the child already one, the flag no longer exempts.
+        pytest.param(True, date(2025, 3, 1), AT, NOT_DUE, id="flag-with-a-two-year-old"),
     ],
 )
 def test_e4_pregnant_or_nursing_until_the_first_birthday(
@@ -324,6 +340,34 @@ def test_e4_pregnant_or_nursing_until_the_first_birthday(
     result = check(member, at)
     assert standing(result) == expected
     assert result.is_sensitive is (expected == E4)
+
+
+def test_e4_the_child_date_decides_over_the_flag_of_someone_due() -> None:
+    # Ten years at the school: due by T1 once the child has turned one, whatever the flag says.
+    due_teacher = {"school_start_date": date(2015, 9, 1), "pregnant_or_nursing": True}
+    assert standing(check(make_staff(**due_teacher, child_birth_date=date(2026, 8, 31)))) == (
+        Status.DUE,
+        ("T1",),
+    )
+    assert standing(check(make_staff(**due_teacher, child_birth_date=date(2026, 9, 2)))) == E4
+
+
+@pytest.mark.parametrize(
+    ("flag", "child_birth", "expected"),
+    [
+        # For a man the child's date alone exempts nothing, even a newborn or an expected child ...
+        pytest.param(False, date(2027, 6, 1), NOT_DUE, id="man-infant-no-flag"),
+        pytest.param(False, date(2027, 12, 1), NOT_DUE, id="man-expected-child-no-flag"),
+        # ... his declaration stands while the child is under one, and lapses on the first birthday.
+        pytest.param(True, date(2026, 9, 2), E4, id="man-flag-child-turns-one-the-day-after"),
+        pytest.param(True, date(2026, 9, 1), NOT_DUE, id="man-flag-child-turns-one-that-day"),
+    ],
+)
+def test_e4_for_a_man_only_the_flag_counts(
+    flag: bool, child_birth: date, expected: tuple[Status, tuple[str, ...]]
+) -> None:
+    member = make_staff(gender=Gender.MALE, pregnant_or_nursing=flag, child_birth_date=child_birth)
+    assert standing(check(member)) == expected
 
 
 # E6 ------------------------------------------------------------------------
@@ -510,11 +554,15 @@ def test_e7_override_due(member: StaffMember, expected: tuple[Status, tuple[str,
         # An exempt volunteer stays exempt (the sheet says why) but may be moved.
         pytest.param({**OLD_MAN, "volunteer": True}, E2, True, id="E2-volunteer-movable"),
         pytest.param({"other_schools_3y": 2, "volunteer": True}, E6, True, id="E6-volunteer-movable"),
-        pytest.param({"override": Override.EXEMPT, "volunteer": True}, (Status.EXEMPT, ("E7",)), True,
-                     id="E7-volunteer-movable"),
-        # ... unless a maternity or medical exemption applies.
+        # ... unless a maternity, medical or bureau exemption applies: those are final.
+        pytest.param({"override": Override.EXEMPT, "volunteer": True}, (Status.EXEMPT, ("E7",)), False,
+                     id="E7-volunteer-not-movable"),
+        pytest.param({**OLD_MAN, "override": Override.EXEMPT, "volunteer": True},
+                     (Status.EXEMPT, ("E2", "E7")), False, id="E2-E7-volunteer-not-movable"),
         pytest.param({"pregnant_or_nursing": True, "volunteer": True}, E4, False,
                      id="E4-volunteer-not-movable"),
+        pytest.param({"child_birth_date": date(2027, 6, 1), "volunteer": True}, E4, False,
+                     id="E4-from-the-date-volunteer-not-movable"),
         pytest.param({"medical_exemption": True, "volunteer": True}, (Status.EXEMPT, ("E5",)), False,
                      id="E5-volunteer-not-movable"),
         pytest.param({**OLD_MAN, "medical_exemption": True, "volunteer": True}, (Status.EXEMPT, ("E2", "E5")),
