@@ -1,0 +1,212 @@
+"""Cells: one converter per column type of the contract, shared by every reader of a workbook.
+
+Each converter returns None for a blank cell and raises CellError, carrying the bilingual sentence,
+for a cell that cannot be read as its type (workbook-format.md: booleans, dates, codes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from rotation.codes import Coded, normalize_text
+from rotation.dates import parse_date_text
+from rotation.domain import PinKind
+from rotation.idnumber import IdNumber, IdNumberError, parse_id_number
+from rotation.text import Text
+
+Cell = int | float | str | bool | date | time | timedelta
+C = TypeVar("C", bound=Coded)
+
+_BOOLEANS: dict[str, bool] = {
+    **dict.fromkeys(("yes", "y", "true", "1", "是", "√"), True),
+    **dict.fromkeys(("no", "n", "false", "0", "否"), False),
+}
+_PIN_KINDS: dict[str, PinKind] = {
+    "must": PinKind.MUST,
+    "必须": PinKind.MUST,
+    "never": PinKind.NEVER,
+    "禁止": PinKind.NEVER,
+}
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's type; ``text`` says how it is wrong."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+_NOT_TEXT = Text("not text", "不是文本")
+_NOT_A_DATE = Text("not a date", "不是日期")
+_NOT_WHOLE = Text("not a whole number", "不是整数")
+_NOT_A_NUMBER = Text("not a number", "不是数字")
+
+
+def is_blank_cell(cell: Cell) -> bool:
+    return cell == "" or (type(cell) is str and not cell.strip())
+
+
+def to_text(cell: Cell) -> str | None:
+    if type(cell) is str:
+        return cell.strip() or None
+    if type(cell) is float:
+        # An id typed into a number cell comes back as 123.0 and means "123".
+        return str(int(cell)) if cell.is_integer() else str(cell)
+    if type(cell) is int:
+        return str(cell)
+    raise CellError(_NOT_TEXT)
+
+
+def to_date(cell: Cell) -> date | None:
+    if type(cell) is date:
+        return cell
+    if type(cell) is datetime:
+        return cell.date()
+    if type(cell) is str:
+        if not cell.strip():
+            return None
+        parsed = parse_date_text(cell)
+        if parsed is not None:
+            return parsed
+        raise CellError(
+            Text(
+                "not a date (write 2019-09-01, 2019/9/1, 2019.09.01, 2019年9月1日 or an Excel date)",
+                "不是日期（请写 2019-09-01、2019/9/1、2019.09.01、2019年9月1日 或 Excel 日期）",
+            )
+        )
+    if type(cell) is int or type(cell) is float:
+        raise CellError(
+            Text(
+                "a bare number is not a date (enter an Excel date or text like 2019-09-01)",
+                "单独的数字不是日期（请输入 Excel 日期或 2019-09-01 这样的文本）",
+            )
+        )
+    raise CellError(_NOT_A_DATE)
+
+
+def to_count(cell: Cell) -> int | None:
+    """A whole number of at least zero: every integer column of the contract counts something."""
+    number: float
+    if type(cell) is int or type(cell) is float:
+        number = cell
+    elif type(cell) is str:
+        if not cell.strip():
+            return None
+        try:
+            number = float(cell)
+        except ValueError:
+            raise CellError(_NOT_WHOLE) from None
+    else:
+        raise CellError(_NOT_WHOLE)
+    if not float(number).is_integer():
+        raise CellError(_NOT_WHOLE)
+    if number < 0:
+        raise CellError(Text("negative, but a count cannot be", "为负数，但计数不能为负"))
+    return int(number)
+
+
+def to_number(cell: Cell) -> float | None:
+    if type(cell) is int or type(cell) is float:
+        return float(cell)
+    if type(cell) is str:
+        if not cell.strip():
+            return None
+        try:
+            number = float(cell)
+        except ValueError:
+            raise CellError(_NOT_A_NUMBER) from None
+        if math.isfinite(number):
+            return number
+    raise CellError(_NOT_A_NUMBER)
+
+
+def to_years(cell: Cell) -> float | None:
+    years = to_number(cell)
+    if years is not None and years < 0:
+        raise CellError(Text("negative, but a number of years cannot be", "为负数，但年数不能为负"))
+    return years
+
+
+def _within(value: float | None, limit: float) -> float | None:
+    if value is not None and abs(value) > limit:
+        raise CellError(Text(f"outside -{limit}..{limit}", f"超出 -{limit}..{limit} 的范围"))
+    return value
+
+
+def to_latitude(cell: Cell) -> float | None:
+    return _within(to_number(cell), 90)
+
+
+def to_longitude(cell: Cell) -> float | None:
+    return _within(to_number(cell), 180)
+
+
+def to_bool(cell: Cell) -> bool | None:
+    if type(cell) is bool:
+        return cell
+    if type(cell) is str:
+        answer = _BOOLEANS.get(cell.strip().casefold())
+        if answer is not None:
+            return answer
+        if not cell.strip():
+            return None
+    elif (type(cell) is int or type(cell) is float) and cell in (0, 1):
+        return bool(cell)
+    raise CellError(
+        Text(
+            "not a yes/no value (write yes/no, y/n, true/false, 1/0, 是/否, or √ and blank)",
+            "不是“是/否”值（请写 yes/no、y/n、true/false、1/0、是/否，或 √ 与空白）",
+        )
+    )
+
+
+def code_reader(codes: type[C]) -> Callable[[Cell], C | None]:
+    """A converter to a member of ``codes``, named in either language."""
+
+    def read(cell: Cell) -> C | None:
+        text = to_text(cell)
+        if text is None:
+            return None
+        member = codes.parse(text)
+        if member is None:
+            allowed = codes.choices()
+            raise CellError(Text(f"unknown code (allowed: {allowed})", f"未知代码（可用：{allowed}）"))
+        return member
+
+    return read
+
+
+def to_id_number(cell: Cell) -> IdNumber | None:
+    if type(cell) is int or type(cell) is float:
+        raise CellError(
+            Text(
+                "stored as a number, which keeps only 15 digits; format the column as text",
+                "以数字存储，只能保留 15 位有效数字；请将该列设置为文本格式",
+            )
+        )
+    text = to_text(cell)
+    if text is None:
+        return None
+    try:
+        return parse_id_number(text)
+    except IdNumberError as error:
+        raise CellError(error.text) from None
+
+
+def to_pin_kind(cell: Cell) -> PinKind | None:
+    text = to_text(cell)
+    if text is None:
+        return None
+    kind = _PIN_KINDS.get(normalize_text(text))
+    if kind is None:
+        raise CellError(
+            Text(
+                "unknown pin kind (allowed: must 必须, never 禁止)",
+                "未知的指定类型（可用：must 必须、never 禁止）",
+            )
+        )
+    return kind
