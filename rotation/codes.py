@@ -74,6 +74,7 @@ class GroupKind(Coded):
     ALLIANCE = ("alliance", "城乡联盟")
     RURAL = ("rural", "乡镇一体化")
     HS_PAIR = ("hs_pair", "高中结对")
+    KINDERGARTEN = ("kindergarten", "领航共建")
 
 
 class Role(Coded):
@@ -91,6 +92,26 @@ class Post(Coded):
     def is_leader(self) -> bool:
         """Principal or vice principal (校级领导): T2, E1 and the leader post class."""
         return self in (Post.PRINCIPAL, Post.VICE_PRINCIPAL)
+
+
+class HostPost(Coded):
+    """P2: the post served at the host (挂职岗位), the ``host_post`` column of ``assignments``.
+
+    In a tight group, a vice principal sent by the lead serves the member as executive
+    principal, a middle manager as vice principal, a key teacher as middle manager;
+    everyone else serves in the post held at home (``own``).
+    """
+
+    EXECUTIVE_PRINCIPAL = ("executive_principal", "执行校长")
+    PRINCIPAL = ("principal", "校长")
+    VICE_PRINCIPAL = ("vice_principal", "副校长")
+    MIDDLE_MANAGER = ("middle_manager", "中层干部")
+    TEACHER = ("teacher", "教师")
+
+    @classmethod
+    def own(cls, post: Post) -> HostPost:
+        """The host post of someone who serves in the post held at home."""
+        return cls[post.name]
 
 
 class Band(Coded):

@@ -7,6 +7,7 @@ Every unknown key and every bad value is reported by name, all at once.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -19,7 +20,14 @@ from rotation.dates import default_effective_date, parse_date_text
 from rotation.text import Text
 
 DestinationScope = Literal["group", "district"]
+PrincipalScope = Literal["district", "group"]
 ObjectiveMode = Literal["lexicographic", "weighted"]
+# The parameters whose value is one of a few words, by the name of their type.
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "DestinationScope": get_args(DestinationScope),
+    "PrincipalScope": get_args(PrincipalScope),
+    "ObjectiveMode": get_args(ObjectiveMode),
+}
 
 
 @dataclass(frozen=True)
@@ -40,14 +48,18 @@ class Parameters:
     # S1
     teacher_min_stint_years: int = 1
     leader_min_stint_years: int = 3
-    # G1-G6
+    # P1
+    principal_scope: PrincipalScope = "district"
+    # G1-G7
     tight_mgmt_team_min: int = 3
     tight_key_junior_min: int = 6
     tight_key_primary_band_min: int = 2
     alliance_min: int = 3
     alliance_max: int = 5
+    alliance_leader_min: int = 1
     walk_max_schools: int = 2
     hs_pair_per_subject_min: int = 1
+    kg_exchange_min: int = 1
     # C2, C3, C4
     max_net_loss: int = 0
     destination_scope: DestinationScope = "group"
@@ -89,13 +101,7 @@ class Parameters:
         for raw_key, raw_value in values.items():
             key = str(raw_key).replace("\u3000", " ").strip()
             if key not in by_name:
-                known = ", ".join(by_name)
-                problems.append(
-                    Text(
-                        f"{where.en}: unknown parameter {key!r} (known: {known})",
-                        f"{where.zh}：未知参数 {key!r}（可用：{known}）",
-                    )
-                )
+                problems.append(_unknown_parameter(key, list(by_name), where))
                 continue
             try:
                 changes[key] = _coerce(key, by_name[key].type, raw_value)
@@ -139,14 +145,19 @@ class Parameters:
                         f"参数 {name} 必须在 0 到 1 之间（发现：{value}）",
                     )
                 )
-        low, high = self.alliance_min, self.alliance_max
-        if low > high:
-            found.append(
-                Text(
-                    f"parameter alliance_min ({low}) exceeds alliance_max ({high})",
-                    f"参数 alliance_min（{low}）大于 alliance_max（{high}）",
+        # G4: the leaders are part of the count, so they cannot outnumber its maximum.
+        for low_name, high_name in (
+            ("alliance_min", "alliance_max"),
+            ("alliance_leader_min", "alliance_max"),
+        ):
+            low, high = getattr(self, low_name), getattr(self, high_name)
+            if low > high:
+                found.append(
+                    Text(
+                        f"parameter {low_name} ({low}) exceeds {high_name} ({high})",
+                        f"参数 {low_name}（{low}）大于 {high_name}（{high}）",
+                    )
                 )
-            )
         for name in ("leader_term_years", "walk_max_schools"):
             if getattr(self, name) < 1:
                 found.append(
@@ -195,6 +206,21 @@ class _BadValue(ValueError):
         self.text = Text(en, zh)
 
 
+def _unknown_parameter(key: str, known: Sequence[str], where: Text) -> Text:
+    """An unknown key, with the nearest known one when a typo is likely, else every known key."""
+    nearest = difflib.get_close_matches(key.casefold(), known, n=1)
+    if nearest:
+        return Text(
+            f"{where.en}: unknown parameter {key!r} (did you mean {nearest[0]}?)",
+            f"{where.zh}：未知参数 {key!r}（是否指 {nearest[0]}？）",
+        )
+    names = ", ".join(known)
+    return Text(
+        f"{where.en}: unknown parameter {key!r} (known: {names})",
+        f"{where.zh}：未知参数 {key!r}（可用：{names}）",
+    )
+
+
 def format_value(value: object) -> str:
     if isinstance(value, frozenset):
         return ",".join(sorted(value))
@@ -215,10 +241,10 @@ def _coerce(key: str, annotation: object, raw: object) -> object:
         return _to_float(raw)
     if kind == "frozenset[RuleId]":
         return _to_rules(raw)
-    if kind in ("DestinationScope", "ObjectiveMode"):
-        allowed = get_args(DestinationScope if kind == "DestinationScope" else ObjectiveMode)
+    if kind in _CHOICES:
+        allowed = _CHOICES[kind]
         if not isinstance(raw, str) or raw.casefold() not in allowed:
-            raise _BadValue(f"must be one of {', '.join(allowed)}", f" 必须是以下之一：{', '.join(allowed)}")
+            raise _BadValue(f"must be one of {', '.join(allowed)}", f"必须是以下之一：{', '.join(allowed)}")
         return raw.casefold()
     raise AssertionError(f"parameter {key} has an unhandled type {kind}")
 
