@@ -224,7 +224,10 @@ def obligations_sheet(plan: Plan, lang: str = "zh") -> SheetData:
 
 
 def unmoved_due_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
-    rows = [(u.staff_id, roster.staff_by_id[u.staff_id].name, u.school_id, u.reason) for u in plan.unmoved]
+    rows = [
+        (u.staff_id, roster.staff_by_id[u.staff_id].name, u.school_id, u.reason.pick(lang))
+        for u in plan.unmoved
+    ]
     return _sheet(OUT_UNMOVED_DUE, lang, rows)
 
 

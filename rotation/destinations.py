@@ -10,6 +10,7 @@ from rotation.codes import Status
 from rotation.domain import Roster, School, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
+from rotation.text import Text
 
 
 def c3_teaches(school: School, member: StaffMember, home: School) -> bool:
@@ -41,43 +42,73 @@ def c3_destinations(
 
 def c3_why_not(
     member: StaffMember, to_school_id: str, roster: Roster, params: Parameters, eligibility: Eligibility
-) -> str | None:
+) -> Text | None:
     """Why ``member`` cannot be newly moved to ``to_school_id`` (None when C3, S1, S2 and E allow it)."""
-    who = member.staff_id
+    who, here = member.staff_id, member.school_id
     if to_school_id not in roster.schools:
-        return f"{to_school_id} is not a school of the roster"
+        return Text(f"{to_school_id} is not a school of the roster", f"{to_school_id} 不是名册中的学校")
     if eligibility.status is Status.LOCKED:
-        return f"S1: {who} is on exchange at {member.school_id} and locked until the minimum stint ends"
+        return Text(
+            f"S1: {who} is on exchange at {here} and locked until the minimum stint ends",
+            f"S1：{who} 正在 {here} 交流，最短期限未满前不能调动",
+        )
     if eligibility.status is Status.RETURNING:
-        return (
-            f"S2: {who}'s exchange at {member.school_id} has ended: the plan returns or extends it, "
-            "never moves it to a third school"
+        return Text(
+            f"S2: {who}'s exchange at {here} has ended: the plan returns or extends it, "
+            "never moves it to a third school",
+            f"S2：{who} 在 {here} 的交流已期满，只能返回原学校或延长，不能调往第三所学校",
         )
     if not eligibility.movable:
-        return f"{';'.join(eligibility.reasons)}: {who} is exempt"
-    if to_school_id == member.school_id:
-        return f"C3: {who} already works at {to_school_id}"
+        codes = ";".join(eligibility.reasons)
+        return Text(f"{codes}: {who} is exempt", f"{codes}：{who} 暂不纳入交流")
+    if to_school_id == here:
+        return Text(f"C3: {who} already works at {to_school_id}", f"C3：{who} 已在 {to_school_id} 工作")
     if to_school_id in c3_destinations(member, roster, params, eligibility):
         return None
-    home_groups = roster.groups_by_school[member.school_id]
+    home_groups = roster.groups_by_school[here]
     if not home_groups:
         if params.destination_scope == "group":
-            return f"C3: {member.school_id} is in no group (destination_scope=group)"
+            return Text(
+                f"C3: {here} is in no group (destination_scope=group)",
+                f"C3：{here} 未加入任何集团（destination_scope=group）",
+            )
         if not eligibility.is_due:
-            return f"C3: {member.school_id} is in no group, and only due people may leave it for the district"
+            return Text(
+                f"C3: {here} is in no group, and only due people may leave it for the district",
+                f"C3：{here} 未加入任何集团，只有应交流人员可以在全区交流",
+            )
     elif not any(to_school_id in group.school_ids for group in home_groups):
-        return f"C3: {member.school_id} and {to_school_id} share no group"
+        return Text(
+            f"C3: {here} and {to_school_id} share no group",
+            f"C3：{here} 与 {to_school_id} 不在同一集团",
+        )
     target = roster.schools[to_school_id]
     if member.band is None:
-        return f"C3: {to_school_id} is not a {roster.schools[member.school_id].stage.value} school"
-    return f"C3: {to_school_id} ({target.stage.value}) does not teach {member.band.value}"
+        stage = roster.schools[here].stage
+        return Text(
+            f"C3: {to_school_id} is not a {stage.value} school",
+            f"C3：{to_school_id} 不是{stage.zh}学校",
+        )
+    return Text(
+        f"C3: {to_school_id} ({target.stage.value}) does not teach {member.band.value}",
+        f"C3：{to_school_id}（{target.stage.zh}）不开设{member.band.zh}",
+    )
 
 
-def c3_no_destination(member: StaffMember, roster: Roster, params: Parameters) -> str:
+def c3_no_destination(member: StaffMember, roster: Roster, params: Parameters) -> Text:
     """Why a movable person has no destination at all (C3)."""
     groups = roster.groups_by_school[member.school_id]
     if not groups and params.destination_scope == "group":
-        return "C3: school in no group (destination_scope=group)"
-    where = "in a shared group" if groups else "in the district"
-    what = member.band.value if member.band else f"the {roster.schools[member.school_id].stage.value} stage"
-    return f"C3: no school {where} teaches {what}"
+        return Text(
+            "C3: school in no group (destination_scope=group)",
+            "C3：所在学校未加入任何集团（destination_scope=group）",
+        )
+    stage = roster.schools[member.school_id].stage
+    what = (
+        Text(member.band.value, member.band.zh) if member.band else Text(f"the {stage.value} stage", stage.zh)
+    )
+    if groups:
+        return Text(
+            f"C3: no school in a shared group teaches {what.en}", f"C3：同集团内没有开设{what.zh}的学校"
+        )
+    return Text(f"C3: no school in the district teaches {what.en}", f"C3：全区没有开设{what.zh}的学校")

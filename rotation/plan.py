@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from rotation.text import Text
+
 
 class SolveStatus(str, Enum):  # noqa: UP042 - left as the exports were written against it
     OPTIMAL = "optimal"
@@ -86,7 +88,7 @@ class Unmoved:
 
     staff_id: str
     school_id: str
-    reason: str
+    reason: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,7 @@ class Plan:
     unmoved: tuple[Unmoved, ...]
     levels: tuple[LevelResult, ...]
     wall_time_s: float
-    explanation: tuple[str, ...] = ()
+    explanation: tuple[Text, ...] = ()
     # Seconds per phase of the solve ("build", "optimise", "explain"), summed over the components,
     # which run side by side: thread-seconds, so they may add up to more than ``wall_time_s``.
     phases: tuple[tuple[str, float], ...] = ()

@@ -21,6 +21,7 @@ from rotation.destinations import c3_destinations, c3_teaches
 from rotation.domain import Group, Pin, Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
+from rotation.text import Text
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,22 @@ class ComponentData:
         }
 
     @property
-    def label(self) -> str:
-        return f"component {self.index + 1}/{self.count}"
+    def label(self) -> Text:
+        return Text(f"component {self.index + 1}/{self.count}", f"第 {self.index + 1}/{self.count} 部分")
 
     @property
-    def schools_text(self) -> str:
+    def schools_text(self) -> Text:
         """The component's schools for a message: the first few ids and how many more."""
         shown = ", ".join(self.school_ids[:6])
         more = len(self.school_ids) - 6
-        return f"schools {shown}" + (f" and {more} more" if more > 0 else "")
+        return Text(
+            f"schools {shown}" + (f" and {more} more" if more > 0 else ""),
+            f"学校 {'、'.join(self.school_ids[:6])}" + (f" 等 {len(self.school_ids)} 所" if more > 0 else ""),
+        )
+
+    def where(self) -> Text:
+        """``component 1/3 (schools …)``, the start of a sentence about this component."""
+        return Text(f"{self.label.en} ({self.schools_text.en})", f"{self.label.zh}（{self.schools_text.zh}）")
 
 
 def split_components(

@@ -21,12 +21,14 @@ from rotation.catalogue import RELAX_ORDER
 from rotation.destinations import c3_no_destination
 from rotation.domain import PinKind
 from rotation.plan import Unmoved
+from rotation.text import Text
 from solver.components import ComponentData
 from solver.counts import Count
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import L1_NAME, Level
 from solver.requirements import c4_outflow_cap
 from solver.rules.base import Obligation
+from solver.rules.school import c4_brief
 
 # Forcing a move is tested one person at a time, so only when few are left to explain. The tests are
 # bounded in CP-SAT's deterministic time (per test and per component), so the reasons come out the same
@@ -38,24 +40,44 @@ FORCED_TESTS_WORK = 1.0
 MAX_CORE_TO_SHRINK = 30
 CORE_SOLVE_WORK = 1.0
 
-ORDER_REASON = "objective: others of longer tenure moved first"
+ORDER_REASON = Text("objective: others of longer tenure moved first", "优化目标：任教年限更长的人员优先交流")
+NEVER_PINNED = Text(
+    "pin: every destination is forbidden by a never pin", "指定调动：所有可去学校均被“禁止”指定排除"
+)
+NO_ROOM = Text("C2: no room at any destination", "C2：所有可去学校均无空余编制")
+SOFT_SHORTER = Text(
+    "objective: moving them would leave a soft obligation (L1) further short",
+    "优化目标：调动此人会使软指标（O1）缺口更大",
+)
+FEWER_DUE = Text(
+    "objective: moving them would lower the number of due people rotated",
+    "优化目标：调动此人会减少应交流人员的交流人数",
+)
 
 
-def explain_infeasible(data: ComponentData, seed: int, deadline: float) -> tuple[str, ...]:
+def explain_infeasible(data: ComponentData, seed: int, deadline: float) -> tuple[Text, ...]:
     """Lines naming the rules, groups and schools that conflict, and what relaxes each."""
     diagnostic = build_model(data, diagnostic=True)
     core = _core(diagnostic.model, sorted(diagnostic.assumptions), seed, deadline)
     if not core:
+        where = data.where()
         return (
-            f"{data.label} ({data.schools_text}): no plan satisfies the hard rules, and the conflict "
-            "could not be isolated within the time limit; try --set soft=G1,G2,G3,G4,G5,G6",
+            Text(
+                f"{where.en}: no plan satisfies the hard rules, and the conflict "
+                "could not be isolated within the time limit; try --set soft=G1,G2,G3,G4,G5,G6",
+                f"{where.zh}：没有满足全部硬性规则的方案，且在时限内未能找出相互冲突的规则；"
+                "可尝试 --set soft=G1,G2,G3,G4,G5,G6",
+            ),
         )
     conflicting = [diagnostic.assumptions[index] for index in core]
-    relax = dict.fromkeys(obligation.relax for obligation in conflicting)
+    relax = list(dict.fromkeys(obligation.relax for obligation in conflicting))
+    where = data.where()
     return (
-        f"{data.label} ({data.schools_text}) has no plan: "
-        + "; ".join(obligation.description for obligation in conflicting),
-        "relax with " + "; ".join(relax),
+        Text(
+            f"{where.en} has no plan: " + "; ".join(o.description.en for o in conflicting),
+            f"{where.zh}没有可行方案：" + "；".join(o.description.zh for o in conflicting),
+        ),
+        Text("relax with " + "; ".join(r.en for r in relax), "可放宽：" + "；".join(r.zh for r in relax)),
     )
 
 
@@ -71,7 +93,7 @@ def unmoved_reasons(
     data, variables = built.data, built.variables
     roster, params = data.roster, data.params
     never = {(p.staff_id, p.to_school_id) for p in data.pins if p.kind is PinKind.NEVER}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Text] = {}
     pending = []
     for member in data.staff:
         who = member.staff_id
@@ -82,9 +104,9 @@ def unmoved_reasons(
         if not options:
             reasons[who] = c3_no_destination(member, roster, params)
         elif all((who, destination) in never for destination, _ in options):
-            reasons[who] = "pin: every destination is forbidden by a never pin"
+            reasons[who] = NEVER_PINNED
         elif variables.moves_out[member.school_id].value(solution) >= cap:
-            reasons[who] = f"C4: outflow cap of {member.school_id} ({cap}) reached"
+            reasons[who] = c4_brief(member.school_id, cap)
         else:
             pending.append(member)
     if pending and len(pending) <= MAX_FORCED_TESTS:
@@ -99,7 +121,7 @@ def unmoved_reasons(
 
 def _forced_move_reasons(
     built: BuiltModel, solution: list[int], staff_ids: list[str], seed: int, deadline: float
-) -> dict[str, str]:
+) -> dict[str, Text]:
     """Force each person to move, keeping the soft shortfall (L1) and the number of due people moved (L2).
 
     Feasible: only the tenure order kept them. Infeasible: relax one rule
@@ -142,7 +164,7 @@ def _forced_move_reasons(
             return True
         return False if status == cp_model.INFEASIBLE else None
 
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Text] = {}
     for staff_id in staff_ids:
         if time.monotonic() >= deadline:
             break
@@ -159,19 +181,19 @@ def _forced_move_reasons(
                 break
         else:
             if can_move(staff_id, kept=(False, True)):
-                reasons[staff_id] = "objective: moving them would leave a soft obligation (L1) further short"
+                reasons[staff_id] = SOFT_SHORTER
             elif can_move(staff_id, kept=(True, False)):
-                reasons[staff_id] = "objective: moving them would lower the number of due people rotated"
+                reasons[staff_id] = FEWER_DUE
     return reasons
 
 
-def _binding_brief(built: BuiltModel, solution: list[int], staff_id: str, rule: str) -> str:
+def _binding_brief(built: BuiltModel, solution: list[int], staff_id: str, rule: str) -> Text:
     """The instance of ``rule`` nearest the person: at the home school, of their subject, at a destination."""
     member = built.data.roster.staff_by_id[staff_id]
     destinations = {destination for destination, _ in built.variables.moves_of[staff_id]}
     instances = [o for o in built.obligations if o.rule == rule and o.can_fail()]
     if rule == "C2" and all(_headroom(o, solution)[1] <= 0 for o in instances if o.school_id in destinations):
-        return "C2: no room at any destination"
+        return NO_ROOM
 
     own = {var.index for _, var in built.variables.moves_of[staff_id]}
 
@@ -187,14 +209,17 @@ def _binding_brief(built: BuiltModel, solution: list[int], staff_id: str, rule: 
     return min(instances, key=nearness).brief
 
 
-def _limit_reason(built: BuiltModel, solution: list[int], staff_id: str) -> str:
+def _limit_reason(built: BuiltModel, solution: list[int], staff_id: str) -> Text:
     """Without a forced-move test: the C2 limit that a lone move would break, else the objective's order."""
     c2 = {o.school_id: o for o in built.obligations if o.rule == "C2"}
     member = built.data.roster.staff_by_id[staff_id]
     if all(_headroom(c2[d], solution)[1] <= 0 for d, _ in built.variables.moves_of[staff_id]):
-        return "C2: no room at any destination"
+        return NO_ROOM
     if _headroom(c2[member.school_id], solution)[0] <= 0:
-        return f"C2: {member.school_id} cannot lose staff without someone arriving"
+        return Text(
+            f"C2: {member.school_id} cannot lose staff without someone arriving",
+            f"C2：{member.school_id} 没有人员调入就不能减少人员",
+        )
     return ORDER_REASON
 
 

@@ -54,7 +54,9 @@ from rotation.domain import Group, PinKind, Roster, School, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from rotation.plan import Extension, LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
+from rotation.text import Text
 from solver.components import ComponentData
+from solver.explain import NEVER_PINNED
 from solver.requirements import (
     c4_outflow_cap,
     g1_counts_in_team,
@@ -67,6 +69,7 @@ from solver.requirements import (
     move_rule,
     shared_groups,
 )
+from solver.rules.school import c1_brief, c2_brief, c4_brief
 from solver.rules.stints import s1_earliest_return
 from solver.settings import SolveOptions
 from solver.solve import check_pins
@@ -434,11 +437,11 @@ Partners = Callable[[str, str], Iterable[StaffMember]]
 Order = Callable[[StaffMember], tuple[bool, int, str]]
 
 
-def _rotate_due(state: _State, partners: Partners, order: Order) -> dict[str, str]:
+def _rotate_due(state: _State, partners: Partners, order: Order) -> dict[str, Text]:
     """Each due person to the first destination that keeps the rules; the first blocking rule of the
     others (the one their first destination breaks)."""
     data = state.data
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Text] = {}
     due = sorted((m for m in data.staff if data.eligibility[m.staff_id].is_due), key=order)
     for member in due:
         if not state.free(member):
@@ -448,7 +451,7 @@ def _rotate_due(state: _State, partners: Partners, order: Order) -> dict[str, st
             reasons[member.staff_id] = (
                 c3_no_destination(member, state.roster, state.params)
                 if not data.destinations.get(member.staff_id)
-                else "pin: every allowed destination is forbidden by a never pin"
+                else NEVER_PINNED
             )
             continue
         first_blocked: Key | None = None
@@ -463,28 +466,32 @@ def _rotate_due(state: _State, partners: Partners, order: Order) -> dict[str, st
     return reasons
 
 
-def _brief(state: _State, key: Key) -> str:
+def _brief(state: _State, key: Key) -> Text:
     """The reason a due person stays, in the words CP-SAT's explanations use, naming the rule first."""
     kind = key[0]
     if kind == "C1":
-        what = f"{key[2]} ({key[3]})" if key[3] else key[2]
-        required = state.c1_required[key]
-        if required == 1:
-            return f"C1: last {what} teacher at {key[1]}"
-        return f"C1: {key[1]} must keep {required} {what} teachers"
+        band = Band.parse(key[3]) if key[3] else None
+        what = Text(f"{key[2]} ({key[3]})", f"{key[2]}（{band.zh}）") if band else Text(key[2], key[2])
+        return c1_brief(key[1], what, state.c1_required[key])
     if kind == "C2":
         low, high = state.c2_window[key[1]]
-        return f"C2: headcount of {key[1]} must stay within [{low}, {high}] (no swap partner found)"
+        brief = c2_brief(key[1], low, high)
+        return Text(f"{brief.en} (no swap partner found)", f"{brief.zh}（未找到互换人员）")
     if kind == "C4":
-        return f"C4: outflow cap of {key[1]} ({state.c4_cap[key[1]]}) reached"
+        return c4_brief(key[1], state.c4_cap[key[1]])
     if kind == "G3":
         group = next(p.group_id for p in state.tight if (p.lead, p.member) == (key[1], key[2]))
-        return (
+        return Text(
             f"G3 group {group}: a move between {key[1]} and {key[2]} needs a matching one back "
-            f"({key[3]}:{key[4]}), none found"
+            f"({key[3]}:{key[4]}), none found",
+            f"G3 集团 {group}：{key[1]} 与 {key[2]} 之间的调动需要对等的人员交流"
+            f"（{key[3]}:{key[4]}），未找到",
         )
     low, high = state.params.alliance_min, state.params.alliance_max
-    return f"G4 alliance {key[1]}: urban schools send between {low} and {high}"
+    return Text(
+        f"G4 alliance {key[1]}: urban schools send between {low} and {high}",
+        f"G4 联盟 {key[1]}：城区学校交流 {low} 至 {high} 人",
+    )
 
 
 # ---------------------------------------------------------------------- 3. obligations
@@ -651,7 +658,7 @@ def _g5_covered(state: _State, small: str, subject: str) -> int:
 # ---------------------------------------------------------------------- 4. the plan
 
 
-def _plan(state: _State, reasons: dict[str, str], wall: float, say: Progress) -> Plan:
+def _plan(state: _State, reasons: dict[str, Text], wall: float, say: Progress) -> Plan:
     data, roster, params = state.data, state.roster, state.params
     moves: list[Move] = []
     for staff_id, to in state.moved_to.items():
@@ -697,18 +704,23 @@ def _plan(state: _State, reasons: dict[str, str], wall: float, say: Progress) ->
         if state.breach(key)
     ]
     status = SolveStatus.FEASIBLE if not missed and not broken else SolveStatus.INFEASIBLE
-    explanation: tuple[str, ...] = ()
+    explanation: tuple[Text, ...] = ()
     if status is SolveStatus.INFEASIBLE:
+        missing = [_missed_text(o) for o in missed]
         explanation = (
-            "the greedy found no plan keeping every hard rule (which does not prove there is none): "
-            + "; ".join([*(_missed_text(o) for o in missed), *(f"{'/'.join(k)} broken" for k in broken)]),
+            Text(
+                "the greedy found no plan keeping every hard rule (which does not prove there is none): "
+                + "; ".join([*missing, *(f"{'/'.join(k)} broken" for k in broken)]),
+                "逐一安排法未找到满足全部硬性规则的方案（这不证明不存在）："
+                + "；".join([*missing, *(f"{'/'.join(k)} 未满足" for k in broken)]),
+            ),
         )
     due_rotated = sum(1 for staff_id in state.moved_to if data.eligibility[staff_id].is_due)
     unmoved = tuple(
         Unmoved(
             m.staff_id,
             m.school_id,
-            reasons.get(m.staff_id, "greedy: not reached (its destinations were taken by earlier moves)"),
+            reasons.get(m.staff_id, NOT_REACHED),
         )
         for m in data.staff
         if data.eligibility[m.staff_id].is_due and m.staff_id not in state.moved_to
@@ -729,6 +741,12 @@ def _plan(state: _State, reasons: dict[str, str], wall: float, say: Progress) ->
         wall,
         explanation,
     )
+
+
+NOT_REACHED = Text(
+    "greedy: not reached (its destinations were taken by earlier moves)",
+    "逐一安排法：未能安排（可去学校已被先前的调动占用）",
+)
 
 
 def _missed_text(o: ObligationOutcome) -> str:

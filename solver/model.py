@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rotation.domain import PinKind
+from rotation.text import Text
 from solver.components import ComponentData
 from solver.counts import Count, difference
 from solver.objective import Level, make_levels
@@ -115,7 +116,12 @@ def pin_obligations(ctx: RuleContext) -> list[Obligation]:
         if var is None:
             continue
         must = pin.kind is PinKind.MUST
-        verb = "must move" if must else "must not move"
+        verb = Text("must move", "必须调往") if must else Text("must not move", "不得调往")
+        kind = Text(pin.kind.value, "必须" if must else "禁止")
+        said = Text(
+            f"pin: {pin.staff_id} {verb.en} to {pin.to_school_id}",
+            f"指定调动：{pin.staff_id} {verb.zh} {pin.to_school_id}",
+        )
         found.append(
             Obligation(
                 rule="pin",
@@ -125,9 +131,12 @@ def pin_obligations(ctx: RuleContext) -> list[Obligation]:
                 achieved=Count(0, [var]),
                 required=Count(1) if must else None,
                 maximum=None if must else Count(0),
-                description=f"pin: {pin.staff_id} {verb} to {pin.to_school_id}",
-                brief=f"pin: {pin.staff_id} {verb} to {pin.to_school_id}",
-                relax=f"pin: drop the {pin.kind.value} pin of {pin.staff_id} to {pin.to_school_id}",
+                description=said,
+                brief=said,
+                relax=Text(
+                    f"pin: drop the {kind.en} pin of {pin.staff_id} to {pin.to_school_id}",
+                    f"指定调动：删除 {pin.staff_id} 调往 {pin.to_school_id} 的“{kind.zh}”指定",
+                ),
                 reported=False,
             )
         )

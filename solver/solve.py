@@ -23,6 +23,7 @@ from rotation.domain import Pin, PinKind, Roster
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from rotation.plan import LevelResult, Plan, SolveStatus
+from rotation.text import Text
 from solver.components import ComponentData, split_components
 from solver.explain import explain_infeasible, unmoved_reasons
 from solver.mip import optimise_mip
@@ -142,9 +143,13 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
             explain_by = max(settings.deadline, time.monotonic() + MIN_EXPLAIN_S)
             explanation = explain_infeasible(data, settings.seed, explain_by)
         else:
+            where = data.where()
             explanation = (
-                f"{data.label} ({data.schools_text}): no plan found within the time limit "
-                f"({status}); give it more time (--time-limit)",
+                Text(
+                    f"{where.en}: no plan found within the time limit ({status}); "
+                    "give it more time (--time-limit)",
+                    f"{where.zh}：在时限内未找到方案（{status}）；请给更多时间（--time-limit）",
+                ),
             )
         finished = time.monotonic()
         phases = _phases(started, built_at, optimised_at, finished)

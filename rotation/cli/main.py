@@ -239,7 +239,7 @@ def solve(
         sys.stderr.write("\n")
     if not plan.status.has_plan:
         code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
-        fail([text.no_plan(plan.status), *plan.explanation], code)
+        fail([text.no_plan(plan.status), *(line.pick(lang) for line in plan.explanation)], code)
     facts = plan_facts(loaded, plan, method, time.perf_counter() - started)
     with bad_input_exits(lang):
         write_plan_workbook(

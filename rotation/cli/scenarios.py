@@ -64,7 +64,8 @@ def _no_plan_exit(run: SolvedRun, which: str, lang: str) -> None:
     if run.plan.status.has_plan:
         return
     code = EXIT_INFEASIBLE if run.plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
-    fail([f"{which}: {messages_for(lang).no_plan(run.plan.status)}", *run.plan.explanation], code)
+    explanation = [line.pick(lang) for line in run.plan.explanation]
+    fail([f"{which}: {messages_for(lang).no_plan(run.plan.status)}", *explanation], code)
 
 
 @click.command()

@@ -379,7 +379,7 @@ def run_scenario(
     except Exception as error:  # one scenario's crash must not lose the others
         return failed("error", f"{type(error).__name__}: {error}")
     plan = run.plan
-    message = "; ".join(plan.explanation) if not plan.status.has_plan else ""
+    message = "; ".join(line.en for line in plan.explanation) if not plan.status.has_plan else ""
     kpis = compute_kpis(run) if plan.status.has_plan else None
     return ScenarioResult(
         index, dict(overrides), plan.status.value, message, kpis, time.perf_counter() - started
@@ -559,7 +559,8 @@ def plan_years(
         results.append(YearResult(year, run))
         if not plan.status.has_plan:
             return MultiYearPlan(
-                tuple(results), f"{year}: {plan.status.value}; " + "; ".join(plan.explanation)
+                tuple(results),
+                f"{year}: {plan.status.value}; " + "; ".join(line.en for line in plan.explanation),
             )
         if index + 1 < years:
             roster, params = roll_forward(run)

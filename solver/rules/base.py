@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rotation.text import Text
 from solver.counts import Count
 
 if TYPE_CHECKING:
@@ -41,9 +42,9 @@ class Obligation:
     achieved: Count
     required: Count | None
     maximum: Count | None
-    description: str
-    brief: str
-    relax: str
+    description: Text
+    brief: Text
+    relax: Text
     scale: int = 1
     reported: bool = True
 

@@ -19,6 +19,7 @@ from rotation.codes import (
     GroupKind,
 )
 from rotation.domain import Group, StaffMember
+from rotation.text import Text
 from solver.counts import Count
 from solver.requirements import g3_post_class, g4_sides, g6_counts
 from solver.rules.base import Obligation, RuleContext
@@ -53,13 +54,21 @@ def g1_management_team(ctx: RuleContext) -> list[Obligation]:
                 achieved=team,
                 required=Count(required),
                 maximum=None,
-                description=(
+                description=Text(
                     f"G1 group {group.group_id} member {member_school}: needs {required} management team "
                     f"members (vice principals, middle managers, key teachers) from lead {lead}, "
-                    f"{team.upper} could be there"
+                    f"{team.upper} could be there",
+                    f"G1 集团 {group.group_id} 成员学校 {member_school}：需要牵头学校 {lead} 派出管理团队 "
+                    f"{required} 人（副校长、中层干部、骨干教师），最多只能有 {team.upper} 人",
                 ),
-                brief=f"G1 group {group.group_id}: management team for {member_school}",
-                relax="G1: --set soft=G1 or lower tight_mgmt_team_min",
+                brief=Text(
+                    f"G1 group {group.group_id}: management team for {member_school}",
+                    f"G1 集团 {group.group_id}：{member_school} 的管理团队",
+                ),
+                relax=Text(
+                    "G1: --set soft=G1 or lower tight_mgmt_team_min",
+                    "G1：--set soft=G1 或调低 tight_mgmt_team_min",
+                ),
             )
         )
     return found
@@ -117,7 +126,7 @@ def g2_key_teachers(ctx: RuleContext) -> list[Obligation]:
                     if member.band in counted_bands and subject in (None, member.subject)
                 ),
             )
-            what = f"primary {part}" if subject else part
+            what = Text(f"primary {part}", f"小学{part}") if subject else _band_text(part)
             found.append(
                 Obligation(
                     rule="G2",
@@ -127,12 +136,24 @@ def g2_key_teachers(ctx: RuleContext) -> list[Obligation]:
                     achieved=keys,
                     required=Count(required),
                     maximum=None,
-                    description=(
-                        f"G2 group {group.group_id} member {member_school}: needs {required} {what} key "
-                        f"teacher(s) from lead {lead}, {keys.upper} could be there"
+                    description=Text(
+                        f"G2 group {group.group_id} member {member_school}: needs {required} {what.en} key "
+                        f"teacher(s) from lead {lead}, {keys.upper} could be there",
+                        f"G2 集团 {group.group_id} 成员学校 {member_school}：需要牵头学校 {lead} 派出"
+                        f"{what.zh}骨干教师 {required} 人，最多只能有 {keys.upper} 人",
                     ),
-                    brief=f"G2 group {group.group_id}: {what} key teachers for {member_school}",
-                    relax=f"G2: --set soft=G2 or lower {parameter}" if parameter else "G2: --set soft=G2",
+                    brief=Text(
+                        f"G2 group {group.group_id}: {what.en} key teachers for {member_school}",
+                        f"G2 集团 {group.group_id}：{member_school} 的{what.zh}骨干教师",
+                    ),
+                    relax=(
+                        Text(
+                            f"G2: --set soft=G2 or lower {parameter}",
+                            f"G2：--set soft=G2 或调低 {parameter}",
+                        )
+                        if parameter
+                        else Text("G2: --set soft=G2", "G2：--set soft=G2")
+                    ),
                 )
             )
     return found
@@ -164,13 +185,19 @@ def g3_reciprocity(ctx: RuleContext) -> list[Obligation]:
                     achieved=returned,
                     required=received,
                     maximum=received,
-                    description=(
+                    description=Text(
                         f"G3 group {group.group_id} member {member_school}: sends lead {lead} as many "
-                        f"{part} as it receives from it"
+                        f"{part} as it receives from it",
+                        f"G3 集团 {group.group_id} 成员学校 {member_school}：向牵头学校 {lead} 派出的 "
+                        f"{_part_text(part)} 人数须与接收的相同",
                     ),
-                    brief=f"G3 group {group.group_id}: a move between {lead} and {member_school} "
-                    f"needs a matching one back ({part})",
-                    relax="G3: --set soft=G3",
+                    brief=Text(
+                        f"G3 group {group.group_id}: a move between {lead} and {member_school} "
+                        f"needs a matching one back ({part})",
+                        f"G3 集团 {group.group_id}：{lead} 与 {member_school} 之间的调动需要对等的人员交流"
+                        f"（{_part_text(part)}）",
+                    ),
+                    relax=Text("G3: --set soft=G3", "G3：--set soft=G3"),
                 )
             )
     return found
@@ -197,12 +224,20 @@ def g4_alliance(ctx: RuleContext) -> list[Obligation]:
                 achieved=stock,
                 required=Count(low),
                 maximum=Count(high),
-                description=(
+                description=Text(
                     f"G4 alliance {group.group_id}: its urban schools send between {low} and {high} people "
-                    f"to its town and rural schools, {stock.upper} could be there"
+                    f"to its town and rural schools, {stock.upper} could be there",
+                    f"G4 联盟 {group.group_id}：城区学校须向乡镇、农村学校交流 {low} 至 {high} 人，"
+                    f"最多只能有 {stock.upper} 人",
                 ),
-                brief=f"G4 alliance {group.group_id}: urban schools send between {low} and {high}",
-                relax="G4: --set soft=G4 or change alliance_min / alliance_max",
+                brief=Text(
+                    f"G4 alliance {group.group_id}: urban schools send between {low} and {high}",
+                    f"G4 联盟 {group.group_id}：城区学校交流 {low} 至 {high} 人",
+                ),
+                relax=Text(
+                    "G4: --set soft=G4 or change alliance_min / alliance_max",
+                    "G4：--set soft=G4 或调整 alliance_min / alliance_max",
+                ),
             )
         )
     return found
@@ -228,15 +263,41 @@ def g6_high_school_pair(ctx: RuleContext) -> list[Obligation]:
                         achieved=stock,
                         required=Count(required),
                         maximum=None,
-                        description=(
+                        description=Text(
                             f"G6 pair {group.group_id}: {sender} sends {receiver} {required} senior-3 "
-                            f"{subject} teacher(s), {stock.upper} could be there"
+                            f"{subject} teacher(s), {stock.upper} could be there",
+                            f"G6 结对 {group.group_id}：{sender} 须向 {receiver} 派出有高三教学经验的"
+                            f"{subject}教师 {required} 人，最多只能有 {stock.upper} 人",
                         ),
-                        brief=f"G6 pair {group.group_id}: {subject} {sender}->{receiver}",
-                        relax="G6: --set soft=G6 or lower hs_pair_per_subject_min",
+                        brief=Text(
+                            f"G6 pair {group.group_id}: {subject} {sender}->{receiver}",
+                            f"G6 结对 {group.group_id}：{subject} {sender}->{receiver}",
+                        ),
+                        relax=Text(
+                            "G6: --set soft=G6 or lower hs_pair_per_subject_min",
+                            "G6：--set soft=G6 或调低 hs_pair_per_subject_min",
+                        ),
                     )
                 )
     return found
+
+
+def _band_text(band: str) -> Text:
+    """A band's key in English, its Chinese name in Chinese."""
+    return Text(band, _band(band).zh)
+
+
+def _part_text(part: str) -> str:
+    """A G3 part ``post_class:band`` in Chinese (领导:小学低段)."""
+    post_class, _, band = part.partition(":")
+    post = {"leader": "校级领导", "middle_manager": "中层干部", "teacher": "教师"}.get(post_class, post_class)
+    return f"{post}:{_band(band).zh}" if band else post
+
+
+def _band(key: str) -> Band:
+    band = Band.parse(key)
+    assert band is not None, f"unknown band {key}"
+    return band
 
 
 def _tight_pairs(ctx: RuleContext) -> list[tuple[Group, str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rotation.codes import Band
 from rotation.domain import StaffMember
+from rotation.text import Text
 from solver.counts import Count
 from solver.requirements import c4_outflow_cap
 from solver.rules.base import Obligation, RuleContext
@@ -40,7 +41,9 @@ def c1_subject_minimums(ctx: RuleContext) -> list[Obligation]:
             if _teaches(member, subject, band):
                 after.extend(variables.place[member.staff_id][school_id])
         required = min(minimum, before)
-        what = f"{subject} ({band.value})" if band else subject
+        what = (
+            Text(f"{subject} ({band.value})", f"{subject}（{band.zh}）") if band else Text(subject, subject)
+        )
         found.append(
             Obligation(
                 rule="C1",
@@ -50,21 +53,36 @@ def c1_subject_minimums(ctx: RuleContext) -> list[Obligation]:
                 achieved=after,
                 required=Count(required),
                 maximum=None,
-                description=f"C1 at {school_id} keeps at least {required} {what} teacher(s)",
-                brief=(
-                    f"C1: last {what} teacher at {school_id}"
-                    if required == 1
-                    else f"C1: {school_id} must keep {required} {what} teachers"
+                description=Text(
+                    f"C1 at {school_id} keeps at least {required} {what.en} teacher(s)",
+                    f"C1：{school_id} 至少保留{what.zh}教师 {required} 人",
                 ),
+                brief=c1_brief(school_id, what, required),
                 relax=(
-                    "C1: add a subject_minimums sheet (only its rows then apply)"
+                    Text(
+                        "C1: add a subject_minimums sheet (only its rows then apply)",
+                        "C1：添加学科最低配置表（此后只按表中各行执行）",
+                    )
                     if sheet is None
-                    else "C1: lower min_teachers in the subject_minimums sheet"
+                    else Text(
+                        "C1: lower min_teachers in the subject_minimums sheet",
+                        "C1：调低学科最低配置表中的最低人数",
+                    )
                 ),
                 reported=False,
             )
         )
     return found
+
+
+def c1_brief(school_id: str, what: Text, required: int) -> Text:
+    """C1's reason for a due person it keeps: the last teacher of a subject, or the minimum to keep."""
+    if required == 1:
+        return Text(f"C1: last {what.en} teacher at {school_id}", f"C1：{school_id} 仅剩这名{what.zh}教师")
+    return Text(
+        f"C1: {school_id} must keep {required} {what.en} teachers",
+        f"C1：{school_id} 须保留{what.zh}教师 {required} 人",
+    )
 
 
 def _teaches(member: StaffMember, subject: str, band: Band | None) -> bool:
@@ -89,13 +107,27 @@ def c2_headcount(ctx: RuleContext) -> list[Obligation]:
                 achieved=ctx.variables.headcount[school_id],
                 required=Count(lowest),
                 maximum=Count(highest),
-                description=f"C2 at {school_id} keeps its headcount in [{lowest}, {highest}] (now {before})",
-                brief=f"C2: headcount of {school_id} must stay within [{lowest}, {highest}]",
-                relax="C2: raise max_net_loss or the school's staff_quota",
+                description=Text(
+                    f"C2 at {school_id} keeps its headcount in [{lowest}, {highest}] (now {before})",
+                    f"C2：{school_id} 在岗人数须保持在 {lowest} 至 {highest} 人之间（现有 {before} 人）",
+                ),
+                brief=c2_brief(school_id, lowest, highest),
+                relax=Text(
+                    "C2: raise max_net_loss or the school's staff_quota",
+                    "C2：调高 max_net_loss 或该校编制数",
+                ),
                 reported=False,
             )
         )
     return found
+
+
+def c2_brief(school_id: str, lowest: int, highest: int) -> Text:
+    """C2's reason for a due person it keeps: the school's headcount range."""
+    return Text(
+        f"C2: headcount of {school_id} must stay within [{lowest}, {highest}]",
+        f"C2：{school_id} 在岗人数须保持在 {lowest} 至 {highest} 人之间",
+    )
 
 
 def c4_outflow(ctx: RuleContext) -> list[Obligation]:
@@ -116,10 +148,21 @@ def c4_outflow(ctx: RuleContext) -> list[Obligation]:
                 achieved=ctx.variables.moves_out[school_id],
                 required=None,
                 maximum=Count(cap),
-                description=f"C4 at {school_id} allows {cap} to leave",
-                brief=f"C4: outflow cap of {school_id} ({cap}) reached",
-                relax="C4: raise max_outflow_ratio",
+                description=Text(
+                    f"C4 at {school_id} allows {cap} to leave",
+                    f"C4：{school_id} 最多调出 {cap} 人",
+                ),
+                brief=c4_brief(school_id, cap),
+                relax=Text("C4: raise max_outflow_ratio", "C4：调高 max_outflow_ratio"),
                 reported=False,
             )
         )
     return found
+
+
+def c4_brief(school_id: str, cap: int) -> Text:
+    """C4's reason for a due person it keeps: the home school's outflow cap is reached."""
+    return Text(
+        f"C4: outflow cap of {school_id} ({cap}) reached",
+        f"C4：{school_id} 调出人数已达上限（{cap} 人）",
+    )

@@ -9,6 +9,7 @@ from fractions import Fraction
 from math import ceil
 
 from rotation.codes import Area, Category
+from rotation.text import Text
 from solver.counts import Count
 from solver.rules.base import Obligation, RuleContext
 
@@ -47,12 +48,20 @@ def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
                     achieved=rotated,
                     required=Count(needed),
                     maximum=None,
-                    description=(
+                    description=Text(
                         f"N1 at {school_id}: {needed} of its {len(due)} due people rotate, "
-                        f"{rotated.upper} of them could"
+                        f"{rotated.upper} of them could",
+                        f"N1：{school_id} 的 {len(due)} 名应交流人员中须交流 {needed} 人，"
+                        f"最多只能交流 {rotated.upper} 人",
                     ),
-                    brief=f"N1: {school_id} rotates {needed} of its due people",
-                    relax="N1: remove N1 from hard= or lower min_rotation_ratio",
+                    brief=Text(
+                        f"N1: {school_id} rotates {needed} of its due people",
+                        f"N1：{school_id} 须交流 {needed} 名应交流人员",
+                    ),
+                    relax=Text(
+                        "N1: remove N1 from hard= or lower min_rotation_ratio",
+                        "N1：从 hard= 中去掉 N1 或调低 min_rotation_ratio",
+                    ),
                 )
             )
         if out.is_constant:
@@ -73,9 +82,18 @@ def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
                 required=scaled_out,
                 maximum=None,
                 scale=share.denominator,
-                description=f"N1 at {school_id}: key teachers are {share} of those who rotate from it",
-                brief=f"N1: key-teacher share of moves out of {school_id}",
-                relax="N1: remove N1 from hard= or lower min_key_share",
+                description=Text(
+                    f"N1 at {school_id}: key teachers are {share} of those who rotate from it",
+                    f"N1：{school_id} 调出人员中骨干教师须占 {share}",
+                ),
+                brief=Text(
+                    f"N1: key-teacher share of moves out of {school_id}",
+                    f"N1：{school_id} 调出人员中的骨干教师比例",
+                ),
+                relax=Text(
+                    "N1: remove N1 from hard= or lower min_key_share",
+                    "N1：从 hard= 中去掉 N1 或调低 min_key_share",
+                ),
             )
         )
     return found

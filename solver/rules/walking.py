@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rotation.codes import GroupKind
+from rotation.text import Text
 from solver.counts import Count
 from solver.requirements import g5_required_subjects, g5_walkers
 from solver.rules.base import Obligation, RuleContext
@@ -45,12 +46,20 @@ def g5_walking(ctx: RuleContext) -> list[Obligation]:
                         achieved=covered,
                         required=Count(1),
                         maximum=None,
-                        description=(
+                        description=Text(
                             f"G5 group {group.group_id} small school {small}: needs {subject} taught by its "
-                            f"own teacher or a walking teacher from {central}"
+                            f"own teacher or a walking teacher from {central}",
+                            f"G5 联盟 {group.group_id} 小规模学校 {small}：{subject}须由本校教师或 {central} "
+                            "的走教教师承担",
                         ),
-                        brief=f"G5 group {group.group_id}: {subject} at {small}",
-                        relax="G5: --set soft=G5 or raise walk_max_schools",
+                        brief=Text(
+                            f"G5 group {group.group_id}: {subject} at {small}",
+                            f"G5 联盟 {group.group_id}：{small} 的{subject}课程",
+                        ),
+                        relax=Text(
+                            "G5: --set soft=G5 or raise walk_max_schools",
+                            "G5：--set soft=G5 或调高 walk_max_schools",
+                        ),
                     )
                 )
     return found

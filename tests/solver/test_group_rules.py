@@ -109,8 +109,8 @@ def test_g2_lead_without_enough_key_teachers_is_infeasible_and_explained():
     plan = run(g2_roster(lead_keys=1), params(tight_mgmt_team_min=0, max_outflow_ratio=0.5))
     assert plan.status is SolveStatus.INFEASIBLE
     assert plan.moves == ()
-    assert "G2 group T member M: needs 2" in plan.explanation[0]
-    assert "soft=G2" in plan.explanation[1]
+    assert "G2 group T member M: needs 2" in plan.explanation[0].en
+    assert "soft=G2" in plan.explanation[1].en
 
 
 def g3_roster(member_sends: Post) -> Roster:
@@ -135,7 +135,7 @@ def test_g3_needs_a_matching_return():
     # manager to send, so d1 stays, and G3 is the reason.
     plan = run(g3_roster(Post.MIDDLE_MANAGER), params(**G3_PARAMS))
     assert plan.moves == ()
-    assert [(u.staff_id, u.reason) for u in plan.unmoved] == [
+    assert [(u.staff_id, u.reason.en) for u in plan.unmoved] == [
         ("d1", "G3 group T: a move between L and M needs a matching one back (teacher:junior)")
     ]
 
@@ -175,7 +175,7 @@ def test_g4_alliance_maximum_binds():
     assert moves(plan) == {("u1", "U", "R", "G4"), ("r1", "R", "U", "T1")}
     assert outcome(plan, "G4") == (1, 1)
     reason = "objective: others of longer tenure moved first"
-    assert [(u.staff_id, u.reason) for u in plan.unmoved] == [("r2", reason), ("u2", reason)]
+    assert [(u.staff_id, u.reason.en) for u in plan.unmoved] == [("r2", reason), ("u2", reason)]
 
 
 def test_g4_wider_range_lets_everyone_rotate():
@@ -223,8 +223,8 @@ def test_g5_walk_max_schools_limits_one_teacher():
     assert plan.walks == (Walk("w1", "C", "K", "数学"), Walk("w1", "C", "Q", "数学"))
     plan = run(g5_roster(("K", "Q")), params(walk_max_schools=1))
     assert plan.status is SolveStatus.INFEASIBLE
-    assert "G5 group R small school" in plan.explanation[0]
-    assert "raise walk_max_schools" in plan.explanation[1]
+    assert "G5 group R small school" in plan.explanation[0].en
+    assert "raise walk_max_schools" in plan.explanation[1].en
 
 
 def g6_roster(second_senior3: bool = True) -> Roster:
@@ -269,4 +269,4 @@ def test_g6_pair_exchanges_each_academic_subject_both_ways():
 def test_g6_without_a_senior3_teacher_is_infeasible():
     plan = run(g6_roster(second_senior3=False))
     assert plan.status is SolveStatus.INFEASIBLE
-    assert "G6 pair P: H2 sends H1 1 senior-3 数学 teacher(s), 0 could be there" in plan.explanation[0]
+    assert "G6 pair P: H2 sends H1 1 senior-3 数学 teacher(s), 0 could be there" in plan.explanation[0].en

@@ -38,11 +38,13 @@ def test_hard_obligation_out_of_reach_is_infeasible_and_soft_switch_relaxes_it()
     # reports a shortfall of one.
     hard = run(alliance_roster(), params(**ALLIANCE_PARAMS))
     assert hard.status is SolveStatus.INFEASIBLE
-    assert hard.explanation[0].endswith(
+    assert hard.explanation[0].en.endswith(
         "G4 alliance A: its urban schools send between 3 and 5 people to its town and rural schools, "
         "2 could be there"
     )
-    assert hard.explanation[1] == "relax with G4: --set soft=G4 or change alliance_min / alliance_max"
+    assert hard.explanation[1].en == "relax with G4: --set soft=G4 or change alliance_min / alliance_max"
+    assert hard.explanation[1].zh == "可放宽：G4：--set soft=G4 或调整 alliance_min / alliance_max"
+    assert "城区学校须向乡镇、农村学校交流 3 至 5 人，最多只能有 2 人" in hard.explanation[0].zh
 
     soft = run(alliance_roster(), params(soft=frozenset({"G4"}), **ALLIANCE_PARAMS))
     assert soft.status is SolveStatus.OPTIMAL
@@ -77,7 +79,7 @@ def tenure_roster() -> Roster:
 def test_longer_tenure_moves_first():
     plan = run(tenure_roster(), params(max_outflow_ratio=0.5))
     assert moves(plan) == {("d1", "A", "B", "T1"), ("b1", "B", "A", "C2")}
-    assert [(u.staff_id, u.reason) for u in plan.unmoved] == [
+    assert [(u.staff_id, u.reason.en) for u in plan.unmoved] == [
         ("d2", "objective: others of longer tenure moved first")
     ]
 

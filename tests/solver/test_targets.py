@@ -74,7 +74,7 @@ def test_n1_where_no_due_person_can_leave_is_short_when_soft_and_infeasible_when
     assert soft.levels[0].name == "L1 obligations" and soft.levels[0].objective == 1
     hard = run(the_roster, params(hard=frozenset({"N1"})))
     assert hard.status is SolveStatus.INFEASIBLE
-    assert "N1 at U: 1 of its 3 due people rotate, 0 of them could" in hard.explanation[0]
+    assert "N1 at U: 1 of its 3 due people rotate, 0 of them could" in hard.explanation[0].en
     # Letting due people of ungrouped schools go anywhere makes it possible (U has no key teacher to send).
     wider = run(
         the_roster,
