@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from openpyxl import load_workbook as open_xlsx
 from openpyxl.utils.exceptions import InvalidFileException
 
-from rotation.codes import Band, Coded, Honor, Post, Status, normalize_text
-from rotation.dates import parse_date_text
+from rotation.codes import Band, Honor, Post, Status, normalize_text
+from rotation.text import Text
+from rotation.workbook.cells import Cell, CellError, code_reader, to_bool, to_date, to_number, to_text
 from rotation.workbook.schema import (
     OUT_ASSIGNMENTS,
     OUT_ELIGIBILITY,
@@ -31,21 +32,25 @@ from rotation.workbook.schema import (
     Sheet,
 )
 
-C = TypeVar("C", bound=Coded)
+T = TypeVar("T")
 
 RETURN_RULE = "S2"
 # E4 and E5 (maternity, medical) are never shown one by one in the reports, whatever the plan holds.
 SENSITIVE_REASONS: frozenset[str] = frozenset({"E4", "E5"})
 MASKED_REASON = "E*"
-_YES = {"是", "yes", "y", "true", "1", "√"}
+_READ_POST = code_reader(Post)
+_READ_BAND = code_reader(Band)
+_READ_HONOR = code_reader(Honor)
+_READ_STATUS = code_reader(Status)
 
 
 class PlanReadError(ValueError):
-    """A plan workbook that cannot be read; ``problems`` holds one sentence per problem."""
+    """An unreadable plan workbook: a sentence per problem, ``texts`` bilingual, ``problems`` English."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, texts: list[Text]) -> None:
+        self.texts = texts
+        self.problems = [text.en for text in texts]
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,9 +215,13 @@ def read_plan_workbook(path: Path) -> PlanData:
     try:
         book = open_xlsx(path, read_only=True, data_only=True)
     except FileNotFoundError as error:
-        raise PlanReadError([f"{path}: no such file"]) from error
+        raise PlanReadError([Text(f"{path}: no such file", f"{path}：文件不存在")]) from error
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError) as error:
-        raise PlanReadError([f"{path}: not a readable .xlsx plan workbook ({error})"]) from error
+        sentence = Text(
+            f"{path}: not a readable .xlsx plan workbook ({error})",
+            f"{path}：不是可读取的 .xlsx 方案工作簿（{error}）",
+        )
+        raise PlanReadError([sentence]) from error
     try:
         sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
     finally:
@@ -225,41 +234,36 @@ def plan_from_sheets(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]
 
     The plan export passes the rows it is about to write, so the dashboard needs no read-back.
     """
-    problems: list[str] = []
+    problems: list[Text] = []
     lang = "en" if any(normalize_text(title) == OUT_ASSIGNMENTS.key for title in sheets) else "zh"
-    assignments = tuple(_assignment(c, w, problems) for c, w in _table(sheets, OUT_ASSIGNMENTS, problems))
-    eligibility = tuple(_eligibility(c, w, problems) for c, w in _table(sheets, OUT_ELIGIBILITY, problems))
-    obligations = tuple(_obligation(c, w, problems) for c, w in _table(sheets, OUT_OBLIGATIONS, problems))
+    assignments = tuple(_assignment(row, problems) for row in _table(sheets, OUT_ASSIGNMENTS, problems))
+    eligibility = tuple(_eligibility(row, problems) for row in _table(sheets, OUT_ELIGIBILITY, problems))
+    obligations = tuple(_obligation(row, problems) for row in _table(sheets, OUT_OBLIGATIONS, problems))
     unmoved = tuple(
-        UnmovedRow(
-            _text(c.get("staff_id")),
-            _text(c.get("name")),
-            _text(c.get("school_id")),
-            _text(c.get("reason")),
-        )
-        for c, _ in _table(sheets, OUT_UNMOVED_DUE, problems)
+        UnmovedRow(row.text("staff_id"), row.text("name"), row.text("school_id"), row.text("reason"))
+        for row in _table(sheets, OUT_UNMOVED_DUE, problems)
     )
-    schools = tuple(_school(c, w, problems) for c, w in _table(sheets, OUT_SCHOOLS, problems))
+    schools = tuple(_school(row, problems) for row in _table(sheets, OUT_SCHOOLS, problems))
     walks = tuple(
         WalkRow(
-            _text(c.get("staff_id")),
-            _text(c.get("name")),
-            _text(c.get("home_school_id")),
-            _text(c.get("school_id")),
-            _text(c.get("subject")),
+            row.text("staff_id"),
+            row.text("name"),
+            row.text("home_school_id"),
+            row.text("school_id"),
+            row.text("subject"),
         )
-        for c, _ in _table(sheets, OUT_WALKING, problems)
+        for row in _table(sheets, OUT_WALKING, problems)
     )
     run: dict[str, object] = {}
     warnings: list[str] = []
-    for cells, _ in _table(sheets, OUT_RUN, problems):
-        key = _text(cells.get("key"))
+    for row in _table(sheets, OUT_RUN, problems):
+        key = row.text("key")
         if key == "warning":
-            warnings.append(_text(cells.get("value")))
+            warnings.append(row.text("value"))
         elif key:
-            run.setdefault(key, cells.get("value"))
+            run.setdefault(key, row.cells.get("value"))
     if problems:
-        raise PlanReadError([f"{path}: {problem}" for problem in problems])
+        raise PlanReadError([Text(f"{path}: {p.en}", f"{path}：{p.zh}") for p in problems])
     return PlanData(
         path, lang, assignments, eligibility, obligations, unmoved, schools, walks, run, tuple(warnings)
     )
@@ -268,32 +272,66 @@ def plan_from_sheets(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]
 # --------------------------------------------------------------------------- cells
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One data row of a plan sheet: its cells by column key, and where it is, as Excel shows it."""
+
+    cells: dict[str, object]
+    label: str
+    number: int
+
+    def text(self, key: str) -> str:
+        return _text(self.cells.get(key))
+
+    def read(self, key: str, convert: Callable[[Cell], T | None], problems: list[Text]) -> T | None:
+        """The cell read by the input's converter for its type; a cell it refuses is a problem."""
+        cell = self.cells.get(key)
+        if cell is None:
+            return None
+        try:
+            return convert(cast(Cell, cell))
+        except CellError as error:
+            problems.append(
+                Text(
+                    f"{self.label}, row {self.number}, {key}: {error.text.en} (found: {cell!r})",
+                    f"{self.label}，第 {self.number} 行，{key}：{error.text.zh}（发现：{cell!r}）",
+                )
+            )
+            return None
+
+    def count(self, key: str, problems: list[Text]) -> int:
+        value = self.read(key, to_number, problems)
+        return 0 if value is None else int(value)
+
+
 def _table(
-    sheets: Mapping[str, Sequence[Sequence[object]]], sheet: Sheet, problems: list[str]
-) -> list[tuple[dict[str, object], str]]:
-    """The non-blank rows of ``sheet`` as {column key: cell}, each with an Excel-style location."""
+    sheets: Mapping[str, Sequence[Sequence[object]]], sheet: Sheet, problems: list[Text]
+) -> list[_Row]:
+    """The non-blank rows of ``sheet``."""
     names = {normalize_text(sheet.key), normalize_text(sheet.zh)}
     found = [rows for title, rows in sheets.items() if normalize_text(title) in names]
     label = f"{sheet.key} ({sheet.zh})"
     if not found:
-        problems.append(f"{label}: sheet missing")
+        problems.append(Text(f"{label}: sheet missing", f"{label}：缺少该工作表"))
         return []
     rows = found[0]
     header = _header(rows, sheet)
     if header is None:
-        problems.append(f"{label}: no header row")
+        problems.append(Text(f"{label}: no header row", f"{label}：找不到表头行"))
         return []
     index, keys = header
     missing = [c.key for c in sheet.columns if c.key not in keys]
     if missing:
-        problems.append(f"{label}: columns missing: {', '.join(missing)}")
+        problems.append(
+            Text(f"{label}: columns missing: {', '.join(missing)}", f"{label}：缺少列：{'、'.join(missing)}")
+        )
         return []
-    table: list[tuple[dict[str, object], str]] = []
+    table: list[_Row] = []
     for number, cells in enumerate(rows[index + 1 :], start=index + 2):
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         record = {key: cell for key, cell in zip(keys, cells, strict=False) if key is not None}
-        table.append((record, f"{label}, row {number}"))
+        table.append(_Row(record, label, number))
     return table
 
 
@@ -311,107 +349,71 @@ def _header(rows: Sequence[Sequence[object]], sheet: Sheet) -> tuple[int, list[s
 def _text(cell: object) -> str:
     if cell is None:
         return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).replace("\u3000", " ").strip()
-
-
-def _date(cell: object, where: str, problems: list[str]) -> date | None:
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    text = _text(cell)
-    if not text:
-        return None
-    parsed = parse_date_text(text)
-    if parsed is None:
-        problems.append(f"{where}: not a date: {text!r}")
-    return parsed
-
-
-def _number(cell: object, where: str, problems: list[str]) -> float | None:
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return None
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return float(cell)
     try:
-        return float(_text(cell))
-    except ValueError:
-        problems.append(f"{where}: not a number: {cell!r}")
-        return None
+        text = to_text(cast(Cell, cell))
+    except CellError:
+        # A run sheet's value may be a flag or a date: shown as written.
+        return str(cell).strip()
+    return "" if text is None else text.replace("\u3000", " ")
 
 
-def _count(cell: object, where: str, problems: list[str]) -> int:
-    value = _number(cell, where, problems)
-    return 0 if value is None else int(value)
+def _flag(cell: object) -> bool:
+    """A yes/no cell; anything but a yes reads as no (an exported ``met`` column is not refused)."""
+    try:
+        return to_bool(cast(Cell, cell)) is True
+    except CellError:
+        return False
 
 
-def _code(codes: type[C], cell: object, where: str, problems: list[str]) -> C | None:
-    text = _text(cell)
-    if not text:
-        return None
-    parsed = codes.parse(text)
-    if parsed is None:
-        problems.append(f"{where}: {text!r} is not one of {codes.choices()}")
-    return parsed
-
-
-def _assignment(cells: dict[str, object], where: str, problems: list[str]) -> Assignment:
+def _assignment(row: _Row, problems: list[Text]) -> Assignment:
     return Assignment(
-        staff_id=_text(cells.get("staff_id")),
-        name=_text(cells.get("name")),
-        from_school_id=_text(cells.get("from_school_id")),
-        to_school_id=_text(cells.get("to_school_id")),
-        post=_code(Post, cells.get("post"), f"{where}, post", problems),
-        subject=_text(cells.get("subject")),
-        band=_code(Band, cells.get("band"), f"{where}, band", problems),
-        honor=_code(Honor, cells.get("honor"), f"{where}, honor", problems),
-        rule=_text(cells.get("rule")),
-        group_id=_text(cells.get("group_id")),
-        effective_date=_date(cells.get("effective_date"), f"{where}, effective_date", problems),
-        earliest_return_date=_date(
-            cells.get("earliest_return_date"), f"{where}, earliest_return_date", problems
-        ),
+        staff_id=row.text("staff_id"),
+        name=row.text("name"),
+        from_school_id=row.text("from_school_id"),
+        to_school_id=row.text("to_school_id"),
+        post=row.read("post", _READ_POST, problems),
+        subject=row.text("subject"),
+        band=row.read("band", _READ_BAND, problems),
+        honor=row.read("honor", _READ_HONOR, problems),
+        rule=row.text("rule"),
+        group_id=row.text("group_id"),
+        effective_date=row.read("effective_date", to_date, problems),
+        earliest_return_date=row.read("earliest_return_date", to_date, problems),
     )
 
 
-def _eligibility(cells: dict[str, object], where: str, problems: list[str]) -> EligibilityRow:
-    reasons = tuple(r.strip().upper() for r in _text(cells.get("reasons")).split(";") if r.strip())
+def _eligibility(row: _Row, problems: list[Text]) -> EligibilityRow:
+    reasons = tuple(r.strip().upper() for r in row.text("reasons").split(";") if r.strip())
     return EligibilityRow(
-        staff_id=_text(cells.get("staff_id")),
-        name=_text(cells.get("name")),
-        school_id=_text(cells.get("school_id")),
-        status=_code(Status, cells.get("status"), f"{where}, status", problems),
+        staff_id=row.text("staff_id"),
+        name=row.text("name"),
+        school_id=row.text("school_id"),
+        status=row.read("status", _READ_STATUS, problems),
         reasons=reasons,
-        tenure_years=_number(cells.get("tenure_years"), f"{where}, tenure_years", problems),
-        age=_number(cells.get("age"), f"{where}, age", problems),
+        tenure_years=row.read("tenure_years", to_number, problems),
+        age=row.read("age", to_number, problems),
     )
 
 
-def _obligation(cells: dict[str, object], where: str, problems: list[str]) -> ObligationRow:
-    met = cells.get("met")
+def _obligation(row: _Row, problems: list[Text]) -> ObligationRow:
     return ObligationRow(
-        rule=_text(cells.get("rule")),
-        group_id=_text(cells.get("group_id")),
-        school_id=_text(cells.get("school_id")),
-        part=_text(cells.get("part")),
-        required=_number(cells.get("required"), f"{where}, required", problems) or 0.0,
-        achieved=_number(cells.get("achieved"), f"{where}, achieved", problems) or 0.0,
-        met=met is True or _text(met).casefold() in _YES,
+        rule=row.text("rule"),
+        group_id=row.text("group_id"),
+        school_id=row.text("school_id"),
+        part=row.text("part"),
+        required=row.read("required", to_number, problems) or 0.0,
+        achieved=row.read("achieved", to_number, problems) or 0.0,
+        met=_flag(row.cells.get("met")),
     )
 
 
-def _school(cells: dict[str, object], where: str, problems: list[str]) -> SchoolRow:
-    def count(key: str) -> int:
-        return _count(cells.get(key), f"{where}, {key}", problems)
-
+def _school(row: _Row, problems: list[Text]) -> SchoolRow:
     return SchoolRow(
-        school_id=_text(cells.get("school_id")),
-        headcount_before=count("headcount_before"),
-        out=count("out"),
-        into=count("in"),
-        headcount_after=count("headcount_after"),
-        key_before=count("key_before"),
-        key_after=count("key_after"),
+        school_id=row.text("school_id"),
+        headcount_before=row.count("headcount_before", problems),
+        out=row.count("out", problems),
+        into=row.count("in", problems),
+        headcount_after=row.count("headcount_after", problems),
+        key_before=row.count("key_before", problems),
+        key_after=row.count("key_after", problems),
     )

@@ -38,7 +38,7 @@ def plan_input_exits() -> Iterator[None]:
         try:
             yield
         except PlanReadError as error:
-            fail(error.problems)
+            fail([text.pick("zh") for text in error.texts])
 
 
 def school_names(input_path: Path | None) -> dict[str, str]:
