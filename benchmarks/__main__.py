@@ -226,7 +226,7 @@ def bench_loader(path: Path) -> list[str]:
 
 def bench_sweep(path: Path, grid: Sequence[str]) -> list[str]:
     """Scenarios in two processes: wall time against the sum of their own times."""
-    from rotation.scenarios.whatif import grid_scenarios, parse_grid, run_sweep
+    from rotation.scenarios.sweep import grid_scenarios, parse_grid, run_sweep
 
     scenarios = grid_scenarios(parse_grid(list(grid)))
     started = time.perf_counter()

@@ -14,14 +14,9 @@ from reports.labels import check_language
 from reports.plan_workbook import Facts, assignments_sheet, run_sheet
 from reports.xlsx import Cell, SheetData, write_workbook
 from rotation.parameters import Parameters
-from rotation.scenarios.whatif import (
-    Comparison,
-    Kpis,
-    MultiYearPlan,
-    ScenarioResult,
-    compute_kpis,
-    trajectory,
-)
+from rotation.scenarios.multiyear import MultiYearPlan, trajectory
+from rotation.scenarios.sweep import ScenarioResult
+from rotation.scenarios.whatif import Comparison, Kpis, compute_kpis
 
 # (English, Chinese) names of the sheets and columns defined here.
 _SHEETS: dict[str, tuple[str, str]] = {

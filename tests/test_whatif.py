@@ -14,7 +14,7 @@ from rotation.cli.scenarios import sweep, whatif
 from rotation.codes import Gender
 from rotation.eligibility import assess_roster, e2_age
 from rotation.parameters import ParameterError
-from rotation.scenarios.whatif import grid_scenarios, parse_grid, run_scenario, run_sweep
+from rotation.scenarios.sweep import grid_scenarios, parse_grid, run_scenario, run_sweep
 from rotation.workbook.loader import load_workbook
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.xlsx"

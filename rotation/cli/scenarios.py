@@ -1,4 +1,4 @@
-"""The ``whatif``, ``sweep`` and ``plan`` commands: thin wrappers over rotation.scenarios.whatif.
+"""The ``whatif``, ``sweep`` and ``plan`` commands: thin wrappers over rotation.scenarios.
 
 They are plain click commands; rotation/cli.py registers them with ``main.add_command``.
 Exit codes as for ``solve``: 2 bad input, 3 no plan exists, 4 none found in the time limit.
@@ -41,17 +41,10 @@ from rotation.cli.common import (
 from rotation.cli.messages import messages_for
 from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
 from rotation.plan import SolveStatus
-from rotation.scenarios.whatif import (
-    ScenarioResult,
-    SolvedRun,
-    compare,
-    grid_scenarios,
-    load_and_solve,
-    new_moves,
-    parse_grid,
-    plan_years,
-    run_sweep,
-)
+from rotation.scenarios.multiyear import plan_years
+from rotation.scenarios.solved import SolvedRun, load_and_solve
+from rotation.scenarios.sweep import ScenarioResult, grid_scenarios, parse_grid, run_sweep
+from rotation.scenarios.whatif import compare, new_moves
 from rotation.text import Text
 
 

@@ -1,0 +1,61 @@
+"""One solved run: a roster solved under one set of parameters, and the loading and solving that make it.
+
+The solver is imported inside ``load_and_solve``, so that importing this module (as the CLI does)
+does not load OR-Tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rotation.domain import Roster
+from rotation.eligibility import Eligibility, assess_roster
+from rotation.parameters import Parameters
+from rotation.plan import Plan
+from rotation.workbook.loader import LoadedWorkbook
+
+
+@dataclass(frozen=True)
+class SolvedRun:
+    """A roster solved under one set of parameters; ``source`` is the workbook it was loaded from, if any
+    (its file name, hash and the loader's warnings go to the run sheet)."""
+
+    roster: Roster
+    params: Parameters
+    eligibility: Mapping[str, Eligibility]
+    plan: Plan
+    source: LoadedWorkbook | None = None
+
+
+def load_and_solve(
+    path: Path,
+    overrides: Mapping[str, object] = {},
+    scenario_file: Path | None = None,
+    *,
+    time_limit_s: float,
+    workers: int = 1,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> SolvedRun:
+    """Load the workbook with ``scenario_file`` and ``overrides`` over its own parameters, and solve it.
+
+    Raises WorkbookError or ParameterError for bad input, PinError for a refused pin.
+    """
+    from rotation.parameters import load_scenario
+    from rotation.workbook.loader import load_workbook
+    from solver.settings import SolveOptions
+    from solver.solve import solve
+
+    def resolve(sheet_values: Mapping[str, object]) -> Parameters:
+        params = Parameters().updated(sheet_values, "parameters sheet") if sheet_values else Parameters()
+        if scenario_file is not None:
+            params = params.updated(load_scenario(scenario_file), f"scenario {scenario_file}")
+        return params.updated(overrides, "--set") if overrides else params
+
+    loaded = load_workbook(path, resolve)
+    eligibility = assess_roster(loaded.roster, loaded.params)
+    options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed)
+    plan = solve(loaded.roster, loaded.params, eligibility, options, progress)
+    return SolvedRun(loaded.roster, loaded.params, eligibility, plan, loaded)
