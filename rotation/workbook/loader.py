@@ -43,6 +43,7 @@ from rotation.workbook.sheets import (
     read_subject_minimums,
 )
 from rotation.workbook.tables import Report, Table
+from rotation.workbook.zeros import lost_leading_zeros
 
 __all__ = ["LoadedWorkbook", "Problem", "WorkbookError", "load_pins", "load_workbook"]
 
@@ -100,6 +101,7 @@ def _load(path: Path, data: bytes, resolve: Callable[[Mapping[str, object]], Par
     params = read_parameters(tables.get(PARAMETERS.key), resolve, report)
     effective_date = params.effective_date if params is not None else None
     schools, school_ids = read_schools(tables.get(SCHOOLS.key))
+    school_ids = _diagnose_lost_zeros(path, tables, school_ids, report)
     groups = read_groups(tables.get(GROUPS.key), schools, school_ids)
     staff, staff_ids = read_staff(tables, schools, school_ids, effective_date, report)
     minimums = read_subject_minimums(tables.get(SUBJECT_MINIMUMS.key), school_ids)
@@ -119,6 +121,21 @@ def _load(path: Path, data: bytes, resolve: Callable[[Mapping[str, object]], Par
     return LoadedWorkbook(roster, params, warnings, hashlib.sha256(data).hexdigest(), path)
 
 
+def _diagnose_lost_zeros(
+    path: Path, tables: Mapping[str, Table | None], school_ids: set[str] | None, report: Report
+) -> set[str] | None:
+    """The school ids to check references against, after one problem for codes that lost leading zeros.
+
+    Those codes are then taken as known, so that they are not reported again cell by cell, nor
+    dropped from preferences; the one problem refuses the workbook.
+    """
+    lost = lost_leading_zeros(tables, school_ids)
+    if lost is None or school_ids is None:
+        return school_ids
+    report.problems.append(Problem.of(path.name, None, None, lost.text, is_file=True))
+    return school_ids | lost.codes
+
+
 def load_pins(path: Path, roster: Roster) -> tuple[Pin, ...]:
     """The pins of a separate pins workbook (a ``pins`` sheet), checked against ``roster``."""
     book = open_workbook(path, read_bytes(path))
@@ -133,7 +150,8 @@ def load_pins(path: Path, roster: Roster) -> tuple[Pin, ...]:
         )
     report = Report()
     table = read_table(book, PINS, title, report)
-    pins = read_pins(table, set(roster.staff_by_id), set(roster.schools))
+    school_ids = _diagnose_lost_zeros(path, {PINS.key: table}, set(roster.schools), report)
+    pins = read_pins(table, set(roster.staff_by_id), school_ids)
     problems = _all_problems(report, {PINS.key: table})
     if problems:
         raise WorkbookError(problems)

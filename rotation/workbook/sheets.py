@@ -239,7 +239,7 @@ def _check_group(table: Table, group_id: str, rows: _GroupRows, schools: Mapping
             f"{label_zh}有 {count} 所牵头学校（{leads}）；最多一所",
         )
         found.append(("role", message))
-    elif rows.kind in (GroupKind.TIGHT, GroupKind.RURAL) and not rows.leads:
+    elif rows.kind in (GroupKind.TIGHT, GroupKind.RURAL, GroupKind.KINDERGARTEN) and not rows.leads:
         message = Text(
             f"{label} has no lead school; it needs exactly one", f"{label_zh}没有牵头学校；需要恰好一所"
         )
@@ -259,19 +259,28 @@ def _check_group(table: Table, group_id: str, rows: _GroupRows, schools: Mapping
                 f"{label_zh}至少需要一所城区学校和一所镇区或乡村学校",
             )
             found.append(("school_id", message))
+    if rows.kind is GroupKind.KINDERGARTEN and all(s in schools for s in rows.school_ids):
+        others = [s for s in rows.school_ids if schools[s].stage is not Stage.KINDERGARTEN]
+        if others:
+            listed = ", ".join(others)
+            message = Text(
+                f"{label} has schools that are not kindergartens: {listed}",
+                f"{label_zh}中有不是幼儿园的学校：{listed}",
+            )
+            found.append(("school_id", message))
     for key, message in found:
         table.problem(rows.first, key, message)
     return not found
 
 
 def l1_warnings(groups: Mapping[str, Group], schools: Mapping[str, School], params: Parameters) -> list[str]:
-    """L1: oversized groups are reported, not solved around."""
+    """L1: oversized groups are reported, not solved around; the lead is not counted among the schools."""
     warnings: list[str] = []
     for group in groups.values():
         students = sum(schools[s].students for s in group.school_ids)
-        if len(group.school_ids) > params.group_max_schools:
+        if len(group.members) > params.group_max_schools:
             warnings.append(
-                f"L1: group {group.group_id} ({group.name}) has {len(group.school_ids)} schools, "
+                f"L1: group {group.group_id} ({group.name}) has {len(group.members)} member schools, "
                 f"more than group_max_schools = {params.group_max_schools}."
             )
         if students > params.group_max_students:
