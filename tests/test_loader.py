@@ -296,10 +296,10 @@ def test_a_header_that_appears_twice_is_refused(tmp_path: Path) -> None:
 def test_extra_sheets_and_columns_are_ignored_and_listed_as_warnings(tmp_path: Path) -> None:
     sheets = district()
     put(sheets, "staff", 1, "备注", "借调")
-    sheets["说明"] = [["本表由教体局下发"]]
+    sheets["下发通知"] = [["本表由教体局下发"]]
     loaded = load(tmp_path, sheets)
     assert loaded.warnings == (
-        "Sheet '说明' is not part of the contract and is ignored.",
+        "Sheet '下发通知' is not part of the contract and is ignored.",
         "staff: column '备注' is not part of the contract and is ignored.",
     )
     assert loaded.roster.warnings == loaded.warnings

@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 from loader_helpers import Rows, untranslated, write_workbook
 
+from reports.input_workbook import write_template
 from rotation.codes import GroupKind
 from rotation.domain import Group, Pin, PinKind
 from rotation.parameters import Parameters, resolve_parameters
 from rotation.workbook.loader import LoadedWorkbook, Problem, WorkbookError, load_pins, load_workbook
+from rotation.workbook.schema import INPUT_SHEETS
 
 EFFECTIVE = date(2027, 9, 1)
 Sheets = dict[str, list[list[object]]]
@@ -272,3 +275,67 @@ def test_a_pins_workbook_typed_as_numbers_is_one_diagnosis(tmp_path: Path) -> No
         tmp_path / "pins2.xlsx", {"pins": [["staff_id", "to_school_id", "kind"], ["000001", "0102", "must"]]}
     )
     assert load_pins(fixed, roster) == (Pin("000001", "0102", PinKind.MUST),)
+
+
+# --- The template's own sheets and note columns are not warned about ----------------------------------
+
+
+def minimal_district() -> Sheets:
+    return zero_padded_district([teacher("000001", "0101", pref="0102")])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_filled_in_template_loads_without_a_warning(tmp_path: Path, lang: str) -> None:
+    path = tmp_path / "template.xlsx"
+    write_template(path, lang)
+    book = openpyxl.load_workbook(path)
+    for sheet in INPUT_SHEETS:
+        rows = minimal_district().get(sheet.key)
+        if rows is None:
+            continue
+        worksheet = book[sheet.label(lang)]
+        headers = [cell.value for cell in worksheet[1]]
+        keys = [next(c.key for c in sheet.columns if c.label(lang) == header) for header in headers]
+        for number, row in enumerate(rows[1:], start=2):
+            values = dict(zip(rows[0], row, strict=True))
+            for column, key in enumerate(keys, start=1):
+                worksheet.cell(number, column, values.get(key))
+    book.save(path)
+    loaded = load_workbook(path, fixed_date)
+    assert len(loaded.roster.staff) == 1
+    assert loaded.warnings == ()
+
+
+@pytest.mark.parametrize("title", ["说明", "instructions", "legend", " Legend "])
+def test_a_sheet_named_as_the_templates_own_is_passed_over_in_silence(tmp_path: Path, title: str) -> None:
+    sheets = minimal_district()
+    sheets[title] = [["代码", "含义"], ["T1", "教师任教满期"]]
+    assert load(tmp_path, sheets).warnings == ()
+
+
+def test_any_other_extra_sheet_is_still_listed_as_ignored(tmp_path: Path) -> None:
+    sheets = minimal_district()
+    sheets["备注"] = [["随手记"]]
+    assert load(tmp_path, sheets).warnings == ("Sheet '备注' is not part of the contract and is ignored.",)
+
+
+def test_the_parameters_sheets_note_columns_are_passed_over_but_not_other_columns(tmp_path: Path) -> None:
+    sheets = minimal_district()
+    sheets["参数"] = [
+        ["参数", "值", "默认值", "相关规则", "含义", "备注"],
+        ["teacher_tenure_years", 5, 6, "T1", "教师任教满期", "局务会决定"],
+        ["alliance_min", None, 3, "G4", "城乡联盟最少交流人数", None],
+    ]
+    loaded = load(tmp_path, sheets)
+    assert (loaded.params.teacher_tenure_years, loaded.params.alliance_min) == (5, 3)
+    assert loaded.warnings == ("参数: column '备注' is not part of the contract and is ignored.",)
+
+
+def test_note_columns_of_the_parameters_sheet_are_not_passed_over_elsewhere(tmp_path: Path) -> None:
+    sheets = minimal_district()
+    sheets["schools"] = [
+        [*row, "默认值" if index == 0 else None] for index, row in enumerate(sheets["schools"])
+    ]
+    assert load(tmp_path, sheets).warnings == (
+        "schools: column '默认值' is not part of the contract and is ignored.",
+    )

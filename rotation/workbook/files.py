@@ -11,7 +11,7 @@ from rotation.codes import normalize_text
 from rotation.text import Text
 from rotation.workbook.cells import Cell
 from rotation.workbook.problems import Problem, WorkbookError
-from rotation.workbook.schema import INPUT_SHEETS, Sheet
+from rotation.workbook.schema import INPUT_SHEETS, TEMPLATE_SHEETS, Sheet
 from rotation.workbook.tables import Report, Table, make_table
 
 _OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -20,6 +20,9 @@ _ENCRYPTION_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".
 SHEETS_BY_LABEL: dict[str, Sheet] = {
     normalize_text(label): sheet for sheet in INPUT_SHEETS for label in (sheet.key, sheet.zh)
 }
+_TEMPLATE_LABELS = frozenset(
+    normalize_text(label) for sheet in TEMPLATE_SHEETS for label in (sheet.key, sheet.zh)
+)
 
 
 def refuse(path: Path, sentence: Text) -> WorkbookError:
@@ -93,7 +96,8 @@ def read_tables(book: CalamineWorkbook, path: Path, report: Report) -> dict[str,
     for title in book.sheet_names:
         spec = SHEETS_BY_LABEL.get(normalize_text(title))
         if spec is None:
-            report.warnings.append(f"Sheet {title!r} is not part of the contract and is ignored.")
+            if normalize_text(title) not in _TEMPLATE_LABELS:
+                report.warnings.append(f"Sheet {title!r} is not part of the contract and is ignored.")
         elif spec.key in found:
             first = found[spec.key][1]
             message = Text(

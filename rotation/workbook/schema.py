@@ -176,6 +176,14 @@ PINS = Sheet(
 
 INPUT_SHEETS: tuple[Sheet, ...] = (SCHOOLS, GROUPS, STAFF, HISTORY, SUBJECT_MINIMUMS, PARAMETERS, PINS)
 
+# What the template writes for the planner to read beside the contract: its instructions and legend
+# sheets, and note columns beside the parameters sheet's key and value. The template writer names
+# them from here, and the loader passes over them without listing them as ignored.
+TEMPLATE_SHEETS: tuple[Sheet, ...] = (Sheet("instructions", "说明", ()), Sheet("legend", "说明", ()))
+TEMPLATE_NOTE_COLUMNS: dict[str, tuple[Column, ...]] = {
+    PARAMETERS.key: (_text("default", "默认值"), _text("rules", "相关规则"), _text("meaning", "含义")),
+}
+
 
 # Output sheets: (key, zh) per column, in contract order.
 def _out(key: str, zh: str, columns: list[tuple[str, str]]) -> Sheet:

@@ -12,7 +12,7 @@ from rotation.codes import normalize_text
 from rotation.text import Text
 from rotation.workbook.cells import Cell, CellError, is_blank_cell, to_text
 from rotation.workbook.problems import Problem
-from rotation.workbook.schema import INPUT_SHEETS, Sheet
+from rotation.workbook.schema import INPUT_SHEETS, TEMPLATE_NOTE_COLUMNS, Sheet
 
 T = TypeVar("T")
 
@@ -20,6 +20,10 @@ _KEY_TYPES = (str, date, datetime)
 _COLUMNS_BY_LABEL: dict[str, dict[str, str]] = {
     sheet.key: {normalize_text(label): c.key for c in sheet.columns for label in (c.key, c.zh)}
     for sheet in INPUT_SHEETS
+}
+_NOTE_LABELS: dict[str, frozenset[str]] = {
+    key: frozenset(normalize_text(label) for c in columns for label in (c.key, c.zh))
+    for key, columns in TEMPLATE_NOTE_COLUMNS.items()
 }
 
 
@@ -253,7 +257,9 @@ def _locate_columns(
             )
             report.problems.append(Problem.of(title, header_row, written, message))
         elif key is None:
-            report.warnings.append(f"{title}: column {written!r} is not part of the contract and is ignored.")
+            if label not in _NOTE_LABELS.get(spec.key, ()):
+                ignored = f"{title}: column {written!r} is not part of the contract and is ignored."
+                report.warnings.append(ignored)
         else:
             positions[key] = position
             headers[key] = written
