@@ -1,4 +1,4 @@
-"""A ``dashboard`` sheet of native Excel charts for a plan workbook written with xlsxwriter.
+"""A ``dashboard`` (图表) sheet of native Excel charts for a plan workbook written with xlsxwriter.
 
 The charts draw from small tables written on the dashboard sheet itself (values, never
 formulas), so the figures a planner sees in a chart are cells they can check beside it:
@@ -15,8 +15,9 @@ from typing import Any
 from reports.notices import write_text
 from reports.plan_reader import PlanData
 from reports.xlsx import text_width
+from rotation.text import Text
 
-SHEET = "dashboard"
+SHEET = Text("dashboard", "图表")
 # Column offsets of the three source tables on the dashboard sheet.
 DUE_COL, KEY_COL, OBLIGATION_COL = 0, 4, 8
 TABLE_ROW = 1  # header row of each table; title on row 0
@@ -54,13 +55,15 @@ def _labels(lang: str) -> dict[str, str]:
 
 
 def add_dashboard(workbook: Any, plan: PlanData, lang: str | None = None) -> Any:
-    """Add the ``dashboard`` sheet (tables and three charts) to an xlsxwriter ``workbook``; return it.
+    """Add the ``dashboard`` (图表) sheet (tables and three charts) to an xlsxwriter ``workbook``; return it.
 
     The rows go out top to bottom, so this also works in a constant_memory workbook such as the
     ones reports.xlsx writes.
     """
-    text = _labels(lang or plan.lang)
-    sheet = workbook.add_worksheet(SHEET)
+    language = lang or plan.lang
+    text = _labels(language)
+    title = SHEET.pick(language)
+    sheet = workbook.add_worksheet(title)
     bold = workbook.add_format({"bold": True, "bottom": 1})
     percent = workbook.add_format({"num_format": "0.0%"})
     schools = plan.school_ids()
@@ -97,9 +100,11 @@ def add_dashboard(workbook: Any, plan: PlanData, lang: str | None = None) -> Any
             sheet.write_number(row, OBLIGATION_COL + 1, met[rule])
             sheet.write_number(row, OBLIGATION_COL + 2, missed[rule])
     charts = [
-        _chart(workbook, text["due_title"], DUE_COL, len(schools), PALETTE_DUE, None),
-        _chart(workbook, text["key_title"], KEY_COL, len(schools), PALETTE_KEY, "0%"),
-        _chart(workbook, text["obligation_title"], OBLIGATION_COL, len(rules), PALETTE_OBLIGATIONS, None),
+        _chart(workbook, title, text["due_title"], DUE_COL, len(schools), PALETTE_DUE, None),
+        _chart(workbook, title, text["key_title"], KEY_COL, len(schools), PALETTE_KEY, "0%"),
+        _chart(
+            workbook, title, text["obligation_title"], OBLIGATION_COL, len(rules), PALETTE_OBLIGATIONS, None
+        ),
     ]
     for index, chart in enumerate(charts):
         sheet.insert_chart(TABLE_ROW + index * 20, CHART_COL, chart)
@@ -112,17 +117,23 @@ PALETTE_OBLIGATIONS = ("#59a14f", "#e15759")
 
 
 def _chart(
-    workbook: Any, title: str, col: int, count: int, colors: Sequence[str], number_format: str | None
+    workbook: Any,
+    sheet: str,
+    title: str,
+    col: int,
+    count: int,
+    colors: Sequence[str],
+    number_format: str | None,
 ) -> Any:
-    """A clustered column chart of the two value columns right of ``col``, over ``count`` rows."""
+    """A clustered column chart of the two value columns right of ``col`` on ``sheet``, ``count`` rows."""
     chart = workbook.add_chart({"type": "column"})
     first, last = TABLE_ROW + 1, TABLE_ROW + max(count, 1)
     for offset, color in zip((1, 2), colors, strict=True):
         chart.add_series(
             {
-                "name": [SHEET, TABLE_ROW, col + offset],
-                "categories": [SHEET, first, col, last, col],
-                "values": [SHEET, first, col + offset, last, col + offset],
+                "name": [sheet, TABLE_ROW, col + offset],
+                "categories": [sheet, first, col, last, col],
+                "values": [sheet, first, col + offset, last, col + offset],
                 "fill": {"color": color},
             }
         )

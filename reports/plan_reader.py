@@ -18,7 +18,9 @@ from typing import TypeVar, cast
 from openpyxl import load_workbook as open_xlsx
 from openpyxl.utils.exceptions import InvalidFileException
 
+from reports.labels import parse_part, parse_status
 from rotation.codes import Band, Honor, Post, Status, normalize_text
+from rotation.figures import exemption_counts, is_return
 from rotation.text import Text
 from rotation.workbook.cells import Cell, CellError, code_reader, to_bool, to_date, to_number, to_text
 from rotation.workbook.schema import (
@@ -34,10 +36,6 @@ from rotation.workbook.schema import (
 
 T = TypeVar("T")
 
-RETURN_RULE = "S2"
-# E4 and E5 (maternity, medical) are never shown one by one in the reports, whatever the plan holds.
-SENSITIVE_REASONS: frozenset[str] = frozenset({"E4", "E5"})
-MASKED_REASON = "E*"
 _READ_POST = code_reader(Post)
 _READ_BAND = code_reader(Band)
 _READ_HONOR = code_reader(Honor)
@@ -69,13 +67,9 @@ class Assignment:
     earliest_return_date: date | None
 
     @property
-    def rule_ids(self) -> frozenset[str]:
-        return frozenset(part.strip().upper() for part in self.rule.split(";") if part.strip())
-
-    @property
     def is_return(self) -> bool:
         """An S2 row takes a person home at the end of a stint; it is not a new move."""
-        return RETURN_RULE in self.rule_ids
+        return is_return(self.rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +164,8 @@ class PlanData:
 
     @property
     def status(self) -> str:
-        return _text(self.run.get("status"))
+        """The run's status key (``optimal``), whichever language the plan was written in."""
+        return parse_status(_text(self.run.get("status")))
 
     @property
     def gap(self) -> float | None:
@@ -192,14 +187,8 @@ class PlanData:
         return Counter(a.from_school_id for a in self.moves)
 
     def exemptions_by_reason(self) -> Counter[str]:
-        """Exempt people per reason ID; E4 and E5 fold into E* (a person counted once there)."""
-        counts: Counter[str] = Counter()
-        for row in self.eligibility:
-            if row.status is not Status.EXEMPT:
-                continue
-            shown = {MASKED_REASON if r in SENSITIVE_REASONS else r for r in row.reasons}
-            counts.update(shown or {"?"})
-        return counts
+        """Exempt people per reason, counted as ``check`` counts them: a row with E4 or E5 is one E*."""
+        return exemption_counts(self.eligibility)
 
     def school_ids(self) -> list[str]:
         """Schools in the order of the ``schools`` sheet, then any other school a row names."""
@@ -400,7 +389,7 @@ def _obligation(row: _Row, problems: list[Text]) -> ObligationRow:
         rule=row.text("rule"),
         group_id=row.text("group_id"),
         school_id=row.text("school_id"),
-        part=row.text("part"),
+        part=parse_part(row.text("part")),
         required=row.read("required", to_number, problems) or 0.0,
         achieved=row.read("achieved", to_number, problems) or 0.0,
         met=_flag(row.cells.get("met")),

@@ -1,8 +1,10 @@
 """The output workbooks of workbook-format.md: the plan (seven sheets) and the eligibility review.
 
 Each sheet builder turns domain objects into rows in the contract's column order;
-reports.xlsx writes them. Codes (status, post, band, honor) are written in the
-output language; rule IDs are never translated.
+reports.xlsx writes them. Codes (status, post, band, honor), run statuses and obligation
+parts are written in the output language; rule IDs are never translated. Where a sheet
+names schools by code, their names follow in extra columns after the contract's. Every
+workbook ends with its 说明 (legend) sheet.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from enum import Enum
 from pathlib import Path
 
 from reports.dashboard import add_dashboard
-from reports.labels import check_language, code_text, headers, rules_text, yes_no
+from reports.labels import check_language, code_text, headers, part_text, rules_text, status_text, yes_no
+from reports.legend import legend_sheet, with_legend
 from reports.plan_reader import plan_from_sheets
-from reports.xlsx import Cell, SheetData, write_workbook
+from reports.xlsx import Cell, SheetData, add_sheet, write_workbook
 from rotation.codes import Coded, Status
 from rotation.domain import Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters, format_value
 from rotation.plan import Move, Plan
+from rotation.text import Text
 from rotation.workbook.schema import (
     OUT_ASSIGNMENTS,
     OUT_ELIGIBILITY,
@@ -51,10 +55,20 @@ CHECK_FACTS: tuple[tuple[str, object], ...] = (("objective", 0), ("best_bound", 
 
 Facts = Sequence[tuple[str, object]]
 
+# The school names written after the contract's columns, beside the codes they name.
+FROM_SCHOOL_NAME = Text("from_school_name", "原学校名称")
+TO_SCHOOL_NAME = Text("to_school_name", "交流学校名称")
+SCHOOL_NAME = Text("school_name", "学校名称")
 
-def _sheet(spec: Sheet, lang: str, rows: Sequence[Sequence[Cell]]) -> SheetData:
+
+def _sheet(spec: Sheet, lang: str, rows: Sequence[Sequence[Cell]], extra: Sequence[Text] = ()) -> SheetData:
     check_language(lang)
-    return SheetData(spec.label(lang), headers(spec, lang), rows)
+    return SheetData(spec.label(lang), [*headers(spec, lang), *(e.pick(lang) for e in extra)], rows)
+
+
+def _school_name(roster: Roster, school_id: str) -> str | None:
+    school = roster.schools.get(school_id)
+    return school.name if school is not None else None
 
 
 def eligibility_sheet(
@@ -90,7 +104,10 @@ def run_sheet(facts: Facts, params: Parameters, warnings: Sequence[str], lang: s
     the contract requires is missing.
     """
     given = dict(facts)
-    rows: list[tuple[Cell, Cell]] = [(key, _fact_cell(value, lang)) for key, value in facts]
+    rows: list[tuple[Cell, Cell]] = [
+        (key, status_text(str(value), lang) if key == "status" else _fact_cell(value, lang))
+        for key, value in facts
+    ]
     for name, text in params.items():
         if name not in given:
             rows.append((name, _parameter_cell(getattr(params, name), text)))
@@ -134,14 +151,14 @@ def write_eligibility_workbook(
     force: bool,
     protect: Sequence[Path] = (),
 ) -> None:
-    """The ``rotation check --export`` workbook: the eligibility and run sheets only."""
+    """The ``rotation check --export`` workbook: the eligibility and run sheets, and their legend."""
     given = {key for key, _ in facts}
     check_facts = [*facts, *((key, value) for key, value in CHECK_FACTS if key not in given)]
     sheets = [
         eligibility_sheet(roster, eligibility, lang, include_sensitive),
         run_sheet(check_facts, params, warnings, lang),
     ]
-    write_workbook(path, sheets, force=force, protect=protect)
+    write_workbook(path, with_legend(sheets, lang), force=force, protect=protect)
 
 
 def plan_sheets(
@@ -180,25 +197,31 @@ def write_plan_workbook(
     force: bool,
     protect: Sequence[Path] = (),
 ) -> None:
-    """The ``rotation solve`` workbook: every sheet of the contract, then the ``dashboard`` of charts.
+    """The ``rotation solve`` workbook: every sheet of the contract, the dashboard of charts (图表),
+    then the legend (说明) of the codes they show.
 
     The dashboard is drawn from the very rows written, read as any plan workbook is read.
     """
     sheets = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, include_sensitive)
     figures = plan_from_sheets(path, {sheet.title: [sheet.headers, *sheet.rows] for sheet in sheets})
-    write_workbook(
-        path, sheets, force=force, protect=protect, finish=lambda book: add_dashboard(book, figures, lang)
-    )
+    legend = legend_sheet(sheets, lang)
+
+    def finish(book: object) -> None:
+        add_dashboard(book, figures, lang)
+        add_sheet(book, legend)
+
+    write_workbook(path, sheets, force=force, protect=protect, finish=finish)
 
 
 def assignments_sheet(roster: Roster, params: Parameters, plan: Plan, lang: str = "zh") -> SheetData:
     """``assignments``: one row per move, S2 returns included (they carry no return date)."""
-    rows = [_assignment_row(roster.staff_by_id[move.staff_id], move, params, lang) for move in plan.moves]
-    return _sheet(OUT_ASSIGNMENTS, lang, rows)
+    rows = [_assignment_row(roster, move, params, lang) for move in plan.moves]
+    return _sheet(OUT_ASSIGNMENTS, lang, rows, (FROM_SCHOOL_NAME, TO_SCHOOL_NAME))
 
 
-def _assignment_row(member: StaffMember, move: Move, params: Parameters, lang: str) -> tuple[Cell, ...]:
-    return (
+def _assignment_row(roster: Roster, move: Move, params: Parameters, lang: str) -> tuple[Cell, ...]:
+    member = roster.staff_by_id[move.staff_id]
+    contract = (
         move.staff_id,
         member.name,
         move.from_school_id,
@@ -212,12 +235,25 @@ def _assignment_row(member: StaffMember, move: Move, params: Parameters, lang: s
         params.effective_date,
         move.earliest_return_date,
     )
+    return (
+        *contract,
+        _school_name(roster, move.from_school_id),
+        _school_name(roster, move.to_school_id),
+    )
 
 
 def obligations_sheet(plan: Plan, lang: str = "zh") -> SheetData:
-    """``obligations``: one row per obligation instance and part; parts are identifiers, not translated."""
+    """``obligations``: one row per obligation instance and part; a part's words in the output language."""
     rows = [
-        (o.rule, o.group_id, o.school_id, o.part or None, o.required, o.achieved, yes_no(o.met, lang))
+        (
+            o.rule,
+            o.group_id,
+            o.school_id,
+            part_text(o.part, lang) or None,
+            o.required,
+            o.achieved,
+            yes_no(o.met, lang),
+        )
         for o in plan.obligations
     ]
     return _sheet(OUT_OBLIGATIONS, lang, rows)
@@ -225,10 +261,16 @@ def obligations_sheet(plan: Plan, lang: str = "zh") -> SheetData:
 
 def unmoved_due_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
     rows = [
-        (u.staff_id, roster.staff_by_id[u.staff_id].name, u.school_id, u.reason.pick(lang))
+        (
+            u.staff_id,
+            roster.staff_by_id[u.staff_id].name,
+            u.school_id,
+            u.reason.pick(lang),
+            _school_name(roster, u.school_id),
+        )
         for u in plan.unmoved
     ]
-    return _sheet(OUT_UNMOVED_DUE, lang, rows)
+    return _sheet(OUT_UNMOVED_DUE, lang, rows, (SCHOOL_NAME,))
 
 
 def schools_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
@@ -254,9 +296,10 @@ def schools_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:
                 before - moved_out[school_id] + moved_in[school_id],
                 key_before,
                 key_before - key_out[school_id] + key_in[school_id],
+                _school_name(roster, school_id),
             )
         )
-    return _sheet(OUT_SCHOOLS, lang, rows)
+    return _sheet(OUT_SCHOOLS, lang, rows, (SCHOOL_NAME,))
 
 
 def _flows(moves: Sequence[Move]) -> tuple[Counter[str], Counter[str]]:

@@ -24,6 +24,8 @@ Cell = str | int | float | bool | date | None
 
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_COLUMN_WIDTH = 50
+# A column of sentences (a legend's meanings) wraps at this width rather than running off the page.
+WRAPPED_WIDTH = 70
 # Beyond this total width (in characters) a sheet prints landscape: portrait A4
 # would shrink it below readable size when fitted to one page wide.
 LANDSCAPE_ABOVE_WIDTH = 100
@@ -37,12 +39,14 @@ LEADING_CONTROL = ("\t", "\r")
 @dataclass(frozen=True, slots=True)
 class SheetData:
     """One sheet: a header row, then the rows; ``column_formats`` maps a column index
-    to an Excel number format for its numbers and dates (dates default to yyyy-mm-dd)."""
+    to an Excel number format for its numbers and dates (dates default to yyyy-mm-dd);
+    the text of the ``wrap`` columns wraps within a column of WRAPPED_WIDTH, for sentences."""
 
     title: str
     headers: Sequence[str]
     rows: Sequence[Sequence[Cell]]
     column_formats: Mapping[int, str] = field(default_factory=dict)
+    wrap: frozenset[int] = frozenset()
 
 
 class OutputError(Exception):
@@ -141,11 +145,19 @@ def _write_sheets(target: Path, sheets: Sequence[SheetData], finish: Callable[[A
     # The context manager closes the workbook even on an error, which removes
     # xlsxwriter's own per-sheet temporary files.
     with xlsxwriter.Workbook(str(target), options) as workbook:
-        formats = _Formats(workbook)
         for sheet in sheets:
-            _write_sheet(workbook.add_worksheet(sheet.title), sheet, formats)
+            add_sheet(workbook, sheet)
         if finish is not None:
             finish(workbook)
+
+
+def add_sheet(workbook: Any, sheet: SheetData) -> None:
+    """Write ``sheet`` as the next worksheet of an open xlsxwriter ``workbook`` (layout as write_workbook).
+
+    For writers that lay out other sheets themselves (notices, the template) and add a SheetData
+    such as the 说明 sheet after them.
+    """
+    _write_sheet(workbook.add_worksheet(sheet.title), sheet, _Formats(workbook))
 
 
 class _Formats:
@@ -156,6 +168,8 @@ class _Formats:
         self._made: dict[tuple[tuple[str, object], ...], Any] = {}
         self.header = self.get(bold=True, bottom=1)
         self.quoted = self.get(quote_prefix=True)
+        self.wrapped = self.get(text_wrap=True, valign="top")
+        self.wrapped_quoted = self.get(text_wrap=True, valign="top", quote_prefix=True)
 
     def get(self, **properties: object) -> Any:
         key = tuple(sorted(properties.items()))
@@ -170,7 +184,8 @@ class _ColumnFormats:
 
     numbers: list[Any]
     dates: list[Any]
-    quoted: Any
+    texts: list[Any]
+    quoted: list[Any]
 
 
 def _write_sheet(worksheet: Any, sheet: SheetData, formats: _Formats) -> None:
@@ -178,14 +193,18 @@ def _write_sheet(worksheet: Any, sheet: SheetData, formats: _Formats) -> None:
     column_formats = _ColumnFormats(
         numbers=[_optional_format(formats, sheet.column_formats.get(col)) for col in range(width)],
         dates=[formats.get(num_format=sheet.column_formats.get(col, DATE_FORMAT)) for col in range(width)],
-        quoted=formats.quoted,
+        texts=[formats.wrapped if col in sheet.wrap else None for col in range(width)],
+        quoted=[formats.wrapped_quoted if col in sheet.wrap else formats.quoted for col in range(width)],
     )
     widths = [text_width(header) for header in sheet.headers]
     for col, header in enumerate(sheet.headers):
         worksheet.write_string(0, col, header, formats.header)
     for row_index, cells in enumerate(sheet.rows, start=1):
         _write_row(worksheet, row_index, cells, column_formats, widths)
-    column_widths = [min(measured + 2, MAX_COLUMN_WIDTH) for measured in widths]
+    column_widths = [
+        min(measured + 2, WRAPPED_WIDTH if col in sheet.wrap else MAX_COLUMN_WIDTH)
+        for col, measured in enumerate(widths)
+    ]
     for col, column_width in enumerate(column_widths):
         worksheet.set_column(col, col, column_width)
     worksheet.freeze_panes(1, 0)
@@ -205,7 +224,9 @@ def _write_row(
         if value is None:
             continue
         if isinstance(value, str):
-            worksheet.write_string(row, col, value, formats.quoted if looks_like_formula(value) else None)
+            worksheet.write_string(
+                row, col, value, formats.quoted[col] if looks_like_formula(value) else formats.texts[col]
+            )
             shown = text_width(value)
         elif isinstance(value, bool):
             worksheet.write_boolean(row, col, value)

@@ -53,7 +53,7 @@ def test_check_export_writes_eligibility_and_run_sheets(tiny: Path, tmp_path: Pa
     result = CliRunner().invoke(main, ["check", str(tiny), "--export", str(out), "--lang", "en"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["eligibility", "run"]
+    assert book.sheetnames == ["eligibility", "run", "legend"]
     run_rows = {row[0]: row[1] for row in book["run"].iter_rows(min_row=2, values_only=True)}
     assert run_rows["effective_date"] is not None
     assert run_rows["status"] == "checked"
@@ -161,7 +161,7 @@ def test_solve_tiny_writes_a_plan_that_keeps_every_hard_rule(tiny: Path, tmp_pat
     assert tiny.read_bytes() == before
     book = openpyxl.load_workbook(out, read_only=True)
     contract = ["assignments", "eligibility", "obligations", "unmoved_due", "schools", "walking", "run"]
-    assert book.sheetnames == [*contract, "dashboard"]
+    assert book.sheetnames == [*contract, "dashboard", "legend"]
     with zipfile.ZipFile(out) as package:
         charts = [name for name in package.namelist() if name.startswith("xl/charts/chart")]
     assert len(charts) == 3

@@ -73,7 +73,7 @@ def test_chart_series_hold_the_plans_figures(plan: Path) -> None:
     names = [("应交流", "调出"), ("交流前骨干占比", "交流后骨干占比"), ("达标", "未达标")]
     for chart, wanted, titles in zip(charts, expected, names, strict=True):
         for (name_ref, values_ref), numbers, title in zip(chart, wanted, titles, strict=True):
-            assert values_ref.startswith(f"{SHEET}!")
+            assert values_ref.startswith(f"{SHEET.zh}!")  # 图表: the Chinese plan's dashboard
             assert values(book, name_ref) == [title]
             assert values(book, values_ref) == pytest.approx(numbers)
 
@@ -83,7 +83,7 @@ def test_add_dashboard_works_in_a_streaming_workbook(plan: Path, tmp_path: Path)
     out = tmp_path / "stream.xlsx"
     with xlsxwriter.Workbook(str(out), {"constant_memory": True}) as workbook:
         add_dashboard(workbook, read_plan_workbook(plan), "en")
-    sheet = openpyxl.load_workbook(out)[SHEET]
+    sheet = openpyxl.load_workbook(out)[SHEET.en]
     assert sheet.cell(2, 1).value == "school_id"
     assert sheet.cell(3, 1).value == "0001"
     assert len(chart_series(out)) == 3

@@ -12,6 +12,9 @@ import openpyxl
 import pytest
 
 import reports.xlsx
+from reports.labels import parse_part, part_text
+from reports.legend import RULES_DOC, legend_entries
+from reports.plan_reader import read_plan_workbook
 from reports.plan_workbook import (
     eligibility_sheet,
     plan_sheets,
@@ -29,11 +32,13 @@ from reports.xlsx import (
     text_width,
     write_workbook,
 )
+from rotation.catalogue import CATALOGUE, RuleId
 from rotation.codes import Area, Band, Category, Gender, Honor, Post, Stage
 from rotation.domain import Roster, School, StaffMember
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.parameters import Parameters
 from rotation.plan import LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved, Walk
+from rotation.text import Text
 from rotation.workbook.schema import OUTPUT_SHEETS
 
 AT = date(2027, 9, 1)
@@ -102,7 +107,9 @@ def make_plan() -> Plan:
             ObligationOutcome("G4", "AL-1", None, "", 3, 3, soft=False, maximum=5),
             ObligationOutcome("G4", "AL-2", None, "", 3, 6, soft=False, maximum=5),
         ),
-        unmoved=(Unmoved("0003", "A", "C4"),),
+        unmoved=(
+            Unmoved("0003", "A", Text("C4: outflow cap of A (1) reached", "C4：学校 A 调出上限（1）已满")),
+        ),
         levels=(LevelResult("obligations", SolveStatus.OPTIMAL, 12.0, 12.0, 0.0, 1.25),),
         wall_time_s=1.25,
     )
@@ -160,9 +167,12 @@ def test_plan_workbook_has_the_contract_sheets_and_headers(
     tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility], lang: str
 ) -> None:
     tables = read_tables(write_plan(tmp_path / "plan.xlsx", roster, eligibility, lang=lang))
-    assert list(tables) == [*(sheet.label(lang) for sheet in OUTPUT_SHEETS), "dashboard"]
+    dashboard, legend = ("图表", "说明") if lang == "zh" else ("dashboard", "legend")
+    assert list(tables) == [*(sheet.label(lang) for sheet in OUTPUT_SHEETS), dashboard, legend]
     for sheet in OUTPUT_SHEETS:
-        assert tables[sheet.label(lang)][0] == tuple(column.label(lang) for column in sheet.columns)
+        # The contract's columns in its order first; school names may follow.
+        contract = tuple(column.label(lang) for column in sheet.columns)
+        assert tables[sheet.label(lang)][0][: len(contract)] == contract
 
 
 def test_chinese_is_the_default(tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility]) -> None:
@@ -316,9 +326,9 @@ def test_dates_are_real_excel_dates(
     path = write_plan(tmp_path / "plan.xlsx", roster, eligibility, lang="en")
     tables = read_tables(path)
     rows = rows_by_id(tables["assignments"])
-    assert rows["0001"][10:] == (datetime(2027, 9, 1), datetime(2028, 9, 1))
+    assert rows["0001"][10:12] == (datetime(2027, 9, 1), datetime(2028, 9, 1))
     # An S2 return home has no earliest return date.
-    assert rows["0004"][8:] == ("S2", None, datetime(2027, 9, 1), None)
+    assert rows["0004"][8:12] == ("S2", None, datetime(2027, 9, 1), None)
     run = dict(row for row in tables["run"][1:] if row[0] != "warning")
     assert run["effective_date"] == datetime(2027, 9, 1)
     book = openpyxl.load_workbook(path, read_only=True)
@@ -332,13 +342,15 @@ def test_dates_are_real_excel_dates(
 # Obligations, unmoved, walking -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "yes", "no"), [("zh", "是", "否"), ("en", "yes", "no")])
+@pytest.mark.parametrize(
+    ("lang", "team", "yes", "no"), [("zh", "管理团队", "是", "否"), ("en", "team", "yes", "no")]
+)
 def test_obligations_met_as_yes_no(
-    roster: Roster, eligibility: dict[str, Eligibility], lang: str, yes: str, no: str
+    roster: Roster, eligibility: dict[str, Eligibility], lang: str, team: str, yes: str, no: str
 ) -> None:
     sheets = plan_sheets(roster, PARAMS, eligibility, make_plan(), FACTS, WARNINGS, lang)
     assert list(sheets[2].rows) == [
-        ("G1", "G-1", "B", "team", 3, 2, no),
+        ("G1", "G-1", "B", team, 3, 2, no),
         # A single-part obligation has a blank part.
         ("G4", "AL-1", None, None, 3, 3, yes),
         # Above its maximum (alliance_max) G4 is not met either.
@@ -348,7 +360,7 @@ def test_obligations_met_as_yes_no(
 
 def test_unmoved_and_walking_rows(roster: Roster, eligibility: dict[str, Eligibility]) -> None:
     sheets = plan_sheets(roster, PARAMS, eligibility, make_plan(), FACTS, WARNINGS, "en")
-    assert list(sheets[3].rows) == [("0003", "刘强", "A", "C4")]
+    assert list(sheets[3].rows) == [("0003", "刘强", "A", "C4: outflow cap of A (1) reached", "学校A")]
     assert list(sheets[5].rows) == [("0007", "周洁", "A", "B", "音乐")]
 
 
@@ -360,12 +372,12 @@ def test_schools_sheet_arithmetic(roster: Roster, eligibility: dict[str, Eligibi
     rows = rows_by_id([("header",), *sheets[4].rows])
     # A: 0001 0002 0003 0007 work there (key: 0001, 0007). Out: 0001. In: 0004 returning home
     # (key), 0005 and 0006. After: 4 - 1 + 3 = 6; key 2 - 1 + 1 = 2.
-    assert rows["A"] == ("A", 4, 1, 3, 6, 2, 2)
+    assert rows["A"] == ("A", 4, 1, 3, 6, 2, 2, "学校A")
     # B: 0004 (on exchange, key) 0005 0006 work there. Out: all three, the S2 return included.
     # In: 0001 (key). The walking teacher 0007 keeps the home post at A and counts nowhere else.
-    assert rows["B"] == ("B", 3, 3, 1, 1, 1, 1)
+    assert rows["B"] == ("B", 3, 3, 1, 1, 1, 1, "学校B")
     # C: nobody before, nobody moves.
-    assert rows["C"] == ("C", 0, 0, 0, 0, 0, 0)
+    assert rows["C"] == ("C", 0, 0, 0, 0, 0, 0, "学校C")
     assert sum(row[1] for row in rows.values()) == sum(row[4] for row in rows.values())
 
 
@@ -380,7 +392,7 @@ def test_run_sheet_facts_parameters_warnings() -> None:
     # effective_date is both a fact and a parameter: one row.
     assert keys.count("effective_date") == 1
     values = {row[0]: row[1] for row in sheet.rows}
-    assert values["status"] == "optimal"
+    assert values["status"] == "最优"  # optimal, in the Chinese run sheet
     assert values["objective"] == 12.0
     assert values["objective_mode"] == "lexicographic"
     assert values["teacher_tenure_years"] == 6
@@ -418,7 +430,7 @@ def test_eligibility_workbook_has_two_sheets_and_zero_objective(
     path = tmp_path / "check.xlsx"
     write_eligibility_workbook(path, roster, eligibility, PARAMS, facts, [], "en", force=False)
     tables = read_tables(path)
-    assert list(tables) == ["eligibility", "run"]
+    assert list(tables) == ["eligibility", "run", "legend"]
     run = tables["run"][1:]
     assert ("status", "checked") in run
     assert {("objective", 0), ("best_bound", 0), ("gap", 0)} <= set(run)
@@ -608,3 +620,118 @@ def test_booleans_and_blanks(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_workbook(path, [SheetData("t", ["a", "b", "c"], [(True, None, False)])], force=False)
     assert read_tables(path)["t"][1] == (True, None, False)
+
+
+# School names, the legend, and reading the plan back ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("zh", ("原学校名称", "交流学校名称")), ("en", ("from_school_name", "to_school_name"))],
+)
+def test_school_names_follow_the_contract_columns(
+    tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility], lang: str, names: tuple[str, str]
+) -> None:
+    tables = read_tables(write_plan(tmp_path / "plan.xlsx", roster, eligibility, lang=lang))
+    sheet = "调动名单" if lang == "zh" else "assignments"
+    width = len(OUTPUT_SHEETS[0].columns)
+    assert tables[sheet][0][width:] == names
+    row = rows_by_id(tables[sheet])["0001"]
+    assert (row[2], row[3], *row[width:]) == ("A", "B", "学校A", "学校B")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plan_reads_back_with_its_names_parts_and_status(
+    tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility], lang: str
+) -> None:
+    # The extra name columns are passed over; Chinese parts and statuses come back as the contract's keys.
+    plan = read_plan_workbook(write_plan(tmp_path / "plan.xlsx", roster, eligibility, lang=lang))
+    assert next((a.staff_id, a.from_school_id, a.to_school_id, a.rule) for a in plan.assignments) == (
+        "0001",
+        "A",
+        "B",
+        "T1",
+    )
+    assert [o.part for o in plan.obligations] == ["team", "", ""]
+    assert [u.school_id for u in plan.unmoved] == ["A"]
+    assert [s.school_id for s in plan.schools] == ["A", "B", "C"]
+    assert plan.status == "optimal"
+
+
+@pytest.mark.parametrize(
+    ("part", "zh"),
+    [
+        ("team", "管理团队"),
+        ("teacher:primary_lower", "教师:小学低段"),
+        ("leader:", "领导:"),
+        ("leader", "领导"),
+        ("key", "骨干"),
+        ("junior", "初中"),
+        ("语文", "语文"),
+        ("数学:0003->0004", "数学:0003->0004"),
+        ("000123:never", "000123:禁止"),
+        ("", ""),
+    ],
+)
+def test_parts_in_chinese_and_back(part: str, zh: str) -> None:
+    assert part_text(part, "zh") == zh
+    assert part_text(part, "en") == part
+    assert parse_part(zh) == parse_part(part) == part
+
+
+def legend_of(path: Path, title: str) -> dict[str, tuple[Any, ...]]:
+    rows = read_tables(path)[title]
+    return {row[0]: row for row in rows[1:]}
+
+
+def test_the_legend_explains_every_code_the_plan_shows_from_the_catalogue(
+    tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility]
+) -> None:
+    path = write_plan(tmp_path / "plan.xlsx", roster, eligibility)
+    legend = legend_of(path, "说明")
+    assert read_tables(path)["说明"][0] == ("代码", "类别", "名称", "含义")
+    # Moves T1 T2 S2 G3, reasons E* (E4/E5 masked), obligations G1 G4, the unmoved reason C4,
+    # and L1 in a warning of the run sheet.
+    rules = [code for code in legend if code in {r.value for r in RuleId}]
+    assert rules == ["T1", "T2", "S2", "G1", "G3", "G4", "C4", "L1", "E*"]
+    for code in rules:
+        entry = CATALOGUE[RuleId(code)]
+        assert legend[code][1:] == (entry.kind.label("zh"), entry.title.zh, entry.meaning.zh)
+    # E4 and E5 stay hidden: the masked plan must not explain what it does not show.
+    assert "E4" not in legend and "E5" not in legend
+    # Statuses, posts, bands and honours as the sheets write them, with the other language's name.
+    assert legend["应交流"][:3] == ("应交流", "状态", "due")
+    assert legend["副校长"][:3] == ("副校长", "岗位", "vice_principal")
+    assert legend["小学高段"][:3] == ("小学高段", "任教学段", "primary_upper")
+    assert legend["市级"][:3] == ("市级", "荣誉级别", "city")
+    assert list(legend)[-1] == RULES_DOC and RULES_DOC in legend[RULES_DOC][3]
+
+
+def test_the_english_legend_is_english(
+    tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility]
+) -> None:
+    legend = legend_of(write_plan(tmp_path / "plan.xlsx", roster, eligibility, lang="en"), "legend")
+    assert legend["T1"][1:] == ("who is due", "Teacher tenure", CATALOGUE[RuleId.T1].meaning.en)
+    assert legend["due"][:3] == ("due", "status", "应交流")
+    assert "应交流" not in legend
+
+
+def test_a_column_is_explained_only_when_all_of_it_is_codes() -> None:
+    # destination_scope's "district" in the run sheet is not an honour; the honour column's is.
+    run = [("destination_scope", "district"), ("status", "optimal")]
+    assert [e.code for e in legend_entries([run], "en")] == [RULES_DOC]
+    honours = [("0001", "district"), ("0002", "none"), ("0003", None)]
+    assert [e.code for e in legend_entries([honours], "en")] == ["none", "district", RULES_DOC]
+
+
+def test_the_check_export_has_its_legend(
+    tmp_path: Path, roster: Roster, eligibility: dict[str, Eligibility]
+) -> None:
+    facts = [("effective_date", AT), ("status", "checked"), ("input_sha256", "cd" * 32), ("version", "0.1.0"),
+             ("wall_time_s", 0.4)]  # fmt: skip
+    path = tmp_path / "check.xlsx"
+    write_eligibility_workbook(path, roster, eligibility, PARAMS, facts, [], "zh", force=False)
+    tables = read_tables(path)
+    assert list(tables) == ["资格审查", "运行信息", "说明"]
+    assert ("status", "已检查") in tables["运行信息"]
+    assert {"T1", "T2", "S2", "E*", "应交流", "暂不纳入", "期满返回"} <= set(legend_of(path, "说明"))
