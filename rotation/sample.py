@@ -3,7 +3,8 @@
 ``generate(size, seed, effective_date)`` lays out an urban core of tight groups
 (紧密型), urban-rural alliances (城乡联盟), township alliances of a central
 primary school and its small village schools (乡镇一体化), high-school pairs
-(高中结对) and some ungrouped schools, then staffs every school. Every random
+(高中结对), kindergarten alliances (领航共建) and some ungrouped schools, then
+staffs every school. Every random
 choice comes from one ``random.Random(seed)``: the same arguments give the same
 roster.
 
@@ -14,7 +15,7 @@ curve); ``large`` is the city's layout with its counts times 2.4, about 100,000.
 
 Feasible by construction: the people already on exchange are laid out so that,
 counted as stock (home school → the school they work at), they alone meet
-every group obligation G1-G6 under the default parameters, and every central
+every group obligation G1-G7 under the default parameters (G4's leaders too), and every central
 school keeps enough teachers of the subjects its small schools lack to walk
 there. A plan that extends every ended stint and moves nobody else is
 therefore always a plan under the default rules, whatever else the solver
@@ -90,8 +91,10 @@ class _Layout:
     alliances: int
     townships: int
     hs_pairs: int
+    kindergarten_alliances: int
     ungrouped: tuple[tuple[Stage, Area, int], ...]
     members: tuple[int, int] = (2, 4)  # schools per group besides the lead (or the urban side)
+    kindergarten_members: tuple[int, int] = (3, 5)  # seed 001 三(三): a lead kindergarten helps 3-5
     staff_scale: float = 1.0
     alliance_reuse: float = 0.3  # share of alliances whose urban school is already a tight-group member
     two_urban: float = 0.3  # share of alliances with a second urban school
@@ -104,8 +107,10 @@ _LAYOUTS: dict[Size, _Layout] = {
         alliances=1,
         townships=1,
         hs_pairs=1,
+        kindergarten_alliances=1,
         ungrouped=((Stage.KINDERGARTEN, Area.URBAN, 1),),
         members=(2, 2),
+        kindergarten_members=(3, 3),
         staff_scale=0.5,
         alliance_reuse=1.0,
         two_urban=0.0,
@@ -116,14 +121,15 @@ _LAYOUTS: dict[Size, _Layout] = {
         alliances=8,
         townships=12,
         hs_pairs=3,
+        kindergarten_alliances=3,
         ungrouped=(
             (Stage.PRIMARY, Area.URBAN, 5),
             (Stage.JUNIOR, Area.URBAN, 3),
             (Stage.PRIMARY, Area.TOWN, 5),
             (Stage.JUNIOR, Area.TOWN, 4),
             (Stage.NINE_YEAR, Area.RURAL, 3),
-            (Stage.KINDERGARTEN, Area.URBAN, 7),
-            (Stage.KINDERGARTEN, Area.TOWN, 5),
+            (Stage.KINDERGARTEN, Area.URBAN, 3),
+            (Stage.KINDERGARTEN, Area.TOWN, 3),
             (Stage.SENIOR, Area.URBAN, 1),
             (Stage.COMPLETE, Area.TOWN, 2),
         ),
@@ -134,14 +140,15 @@ _LAYOUTS: dict[Size, _Layout] = {
         alliances=55,
         townships=80,
         hs_pairs=20,
+        kindergarten_alliances=20,
         ungrouped=(
             (Stage.PRIMARY, Area.URBAN, 30),
             (Stage.JUNIOR, Area.URBAN, 12),
             (Stage.PRIMARY, Area.TOWN, 30),
             (Stage.JUNIOR, Area.TOWN, 25),
             (Stage.NINE_YEAR, Area.RURAL, 20),
-            (Stage.KINDERGARTEN, Area.URBAN, 55),
-            (Stage.KINDERGARTEN, Area.TOWN, 40),
+            (Stage.KINDERGARTEN, Area.URBAN, 25),
+            (Stage.KINDERGARTEN, Area.TOWN, 20),
             (Stage.SENIOR, Area.URBAN, 6),
             (Stage.COMPLETE, Area.TOWN, 12),
         ),
@@ -152,7 +159,7 @@ _LAYOUTS: dict[Size, _Layout] = {
 def _scaled(layout: _Layout, factor: float) -> _Layout:
     """``layout`` with every count of groups and ungrouped schools times ``factor``, rounded.
 
-    At least one group of each kind remains, so a small district still has every obligation G1-G6.
+    At least one group of each kind remains, so a small district still has every obligation G1-G7.
     """
 
     def times(count: int) -> int:
@@ -165,6 +172,7 @@ def _scaled(layout: _Layout, factor: float) -> _Layout:
         alliances=times(layout.alliances),
         townships=times(layout.townships),
         hs_pairs=times(layout.hs_pairs),
+        kindergarten_alliances=times(layout.kindergarten_alliances),
         ungrouped=tuple((stage, area, round(count * factor)) for stage, area, count in layout.ungrouped),
     )
 
@@ -330,6 +338,7 @@ _RATES: dict[str, float] = {
     "E1": 0.002,
     "E3": 0.01,
     "E4": 0.025,
+    "E4_unflagged": 0.006,
     "E4_lapsed": 0.003,
     "E5": 0.008,
     "E6": 0.04,
@@ -350,6 +359,7 @@ _GROUP_PREFIX: dict[GroupKind, str] = {
     GroupKind.ALLIANCE: "LM",
     GroupKind.RURAL: "YT",
     GroupKind.HS_PAIR: "JD",
+    GroupKind.KINDERGARTEN: "LH",
 }
 _CITY_CENTRE = (32.99, 112.53)
 _TOWN_FIRST = "安石青龙王谢陆英蒲潦七白黄柳杨枣桐高马李金瓦茶双新"
@@ -416,10 +426,25 @@ class _SchoolPlan:
     small: bool = False
     own_subjects: tuple[str, ...] | None = None  # a small school's subjects; the rest are walked in (G5)
     walkers: Counter[str] = field(default_factory=Counter)  # G5: teachers kept for walking, by subject
+    anchors: list[_Anchor] = field(default_factory=list)  # movable people an obligation may call on
 
     @property
     def bands(self) -> frozenset[Band]:
         return BANDS_BY_STAGE[self.stage]
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """Someone at home whom a new move may send for an obligation: kept clear of every exemption.
+
+    A middle manager at an alliance's urban school (G4's leaders), a senior-3 teacher of each
+    academic subject at a paired high school (G6).
+    """
+
+    post: Post
+    band: Band
+    subject: str
+    senior3: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,6 +496,8 @@ class _DistrictBuilder:
             self.add_township()
         for _ in range(layout.hs_pairs):
             self.add_hs_pair()
+        for _ in range(layout.kindergarten_alliances):
+            self.add_kindergarten_alliance()
         for stage, area, count in layout.ungrouped:
             for _ in range(count):
                 self.add_ungrouped(stage, area)
@@ -539,8 +566,16 @@ class _DistrictBuilder:
         for _ in range(rng.randint(*self.layout.members) - 1):
             receiving.append(self.village_school(town, rng.choice((urban_stage, Stage.NINE_YEAR))))
         self.add_group(GroupKind.ALLIANCE, f"{urban[0].name}城乡联盟", [*urban, *receiving])
-        for _ in range(rng.randint(params.alliance_min, params.alliance_max)):
-            self.alliance_exchange(rng.choice(urban), rng.choice(receiving), _ALLIANCE_POSTS.pick(rng))
+        # G4: among those sent, alliance_leader_min leaders or middle managers (挂职锻炼).
+        sent = rng.randint(params.alliance_min, params.alliance_max)
+        for i in range(sent):
+            post = _ALLIANCE_POSTS.pick(rng)
+            if i < params.alliance_leader_min and post is Post.TEACHER:
+                post = Post.MIDDLE_MANAGER
+            self.alliance_exchange(rng.choice(urban), rng.choice(receiving), post)
+        for school in urban:  # a middle manager who may go next, whoever returns this summer
+            band = rng.choice(_ordered(school.bands))
+            school.anchors.append(_Anchor(Post.MIDDLE_MANAGER, band, _SUBJECTS[band].pick(rng)))
         if rng.random() < 0.5:  # 上挂学习: a village teacher learning at the urban school
             self.alliance_exchange(rng.choice(receiving), rng.choice(urban), Post.TEACHER)
 
@@ -591,6 +626,9 @@ class _DistrictBuilder:
         self.add_group(GroupKind.HS_PAIR, f"{strong.name}与{helped.name}结对", [strong, helped])
         for subject in ACADEMIC_SUBJECTS:
             for _ in range(self.params.hs_pair_per_subject_min):
+                # At home, a senior-3 teacher of the subject each side may send next (G6).
+                for school in (strong, helped):
+                    school.anchors.append(_Anchor(Post.TEACHER, Band.SENIOR, subject, senior3=True))
                 for home, host, key_share in ((strong, helped, 0.4), (helped, strong, 0.1)):
                     key = rng.random() < key_share
                     self.exchanges.append(
@@ -605,6 +643,45 @@ class _DistrictBuilder:
                             senior3=True,
                         )
                     )
+
+    def add_kindergarten_alliance(self) -> None:
+        """领航共建: a quality kindergarten leading urban, town and village kindergartens (G7)."""
+        rng, params = self.rng, self.params
+        lead = self.urban_school(Stage.KINDERGARTEN, Category.QUALITY, large=True)
+        members: list[_SchoolPlan] = []
+        for _ in range(rng.randint(*self.layout.kindergarten_members)):
+            where = rng.choice((Area.URBAN, Area.TOWN, Area.TOWN, Area.RURAL))
+            if where is Area.URBAN:
+                members.append(self.urban_school(Stage.KINDERGARTEN, self.member_category()))
+            elif where is Area.TOWN:
+                members.append(self.town_school(self.new_town(), Stage.KINDERGARTEN))
+            else:
+                members.append(self.village_school(self.new_town(), Stage.KINDERGARTEN))
+        self.add_group(GroupKind.KINDERGARTEN, f"{lead.name}学前教育领航共建", [lead, *members])
+        subject = _SUBJECTS[Band.KINDERGARTEN].pick(rng)
+        for member in members:
+            # 互派管理人员、教师跟岗 (seed 001 三(三)): a manager or teacher from the lead at each member,
+            # and now and then a member's teacher learning at the lead.
+            for _ in range(params.kg_exchange_min):
+                post = rng.choice((Post.MIDDLE_MANAGER, Post.TEACHER, Post.TEACHER))
+                key = rng.random() < 0.4
+                self.exchanges.append(
+                    _Exchange(
+                        lead.school_id, member.school_id, post, Band.KINDERGARTEN, subject, key, self.years()
+                    )
+                )
+            if rng.random() < 0.5:
+                self.exchanges.append(
+                    _Exchange(
+                        member.school_id,
+                        lead.school_id,
+                        Post.TEACHER,
+                        Band.KINDERGARTEN,
+                        subject,
+                        False,
+                        self.years(),
+                    )
+                )
 
     def add_ungrouped(self, stage: Stage, area: Area) -> _SchoolPlan:
         category = _CATEGORY_BY_AREA[area].pick(self.rng)
@@ -728,6 +805,7 @@ class _DistrictBuilder:
         return sum(
             _ordinary_count(plan, leaving[plan.school_id])
             + sum(plan.walkers.values())
+            + len(plan.anchors)
             + leaving[plan.school_id]
             for plan in self.plans.values()
         )
@@ -738,7 +816,7 @@ class _DistrictBuilder:
         posts = self.ordinary_posts(plan, _ordinary_count(plan, len(leaving)))
         # Dealt from a shuffled deck rather than drawn one by one, so that even a tiny district
         # has its backlog close to the intended share.
-        people = len(posts) + walkers + len(leaving)
+        people = len(posts) + walkers + len(plan.anchors) + len(leaving)
         long = round(_LONG_TENURE_SHARE * people)
         self.long_tenures = [True] * long + [False] * (people - long)
         self.rng.shuffle(self.long_tenures)
@@ -748,6 +826,9 @@ class _DistrictBuilder:
             for _ in range(count):
                 band = self.rng.choice((Band.PRIMARY_MIDDLE, Band.PRIMARY_UPPER))
                 self.add_fixed(self.person(plan, Post.TEACHER, band, subject, clean=True))
+        for anchor in plan.anchors:
+            member = self.person(plan, anchor.post, anchor.band, anchor.subject, clean=True)
+            self.add_fixed(replace(member, senior3=anchor.senior3 or member.senior3))
         for exchange in leaving:
             self.add_fixed(self.on_exchange(plan, exchange))
 
@@ -891,14 +972,21 @@ class _DistrictBuilder:
         ]
         for i in self.choose(mothers, "E4", ordinary, taken):
             staff[i] = replace(staff[i], pregnant_or_nursing=True, child_birth_date=self.child_birth_date())
+        # The child's date given but the flag left blank: under v2's E4 the date alone exempts her.
+        for i in self.choose(mothers, "E4_unflagged", ordinary, taken):
+            born = self.at - timedelta(days=rng.randint(20, 340))
+            staff[i] = replace(staff[i], child_birth_date=born)
         # Still declared nursing, but the child turns one before effective_date: E4 no longer applies.
         for i in self.choose(mothers, "E4_lapsed", ordinary, taken):
             born = self.at - timedelta(days=rng.randint(400, 700))
             staff[i] = replace(staff[i], pregnant_or_nursing=True, child_birth_date=born)
         for i in self.choose(ordinary, "E5", ordinary, taken):
             staff[i] = replace(staff[i], medical_exemption=True)
-        for i in self.choose(ordinary, "E7", ordinary, taken):
+        bureau_exempt = self.choose(ordinary, "E7", ordinary, taken)
+        for i in bureau_exempt:
             staff[i] = replace(staff[i], override=Override.EXEMPT)
+        # A volunteer the bureau exempted all the same: E7 is final, so not movable.
+        staff[bureau_exempt[0]] = replace(staff[bureau_exempt[0]], volunteer=True)
         for i in self.choose(ordinary, "override_due", ordinary, taken):
             staff[i] = replace(staff[i], override=Override.DUE)
         volunteers = round(_RATES["volunteer"] * len(ordinary))
@@ -1019,16 +1107,17 @@ class _DistrictBuilder:
         )
 
     def subject_minimums(self) -> tuple[SubjectMinimum, ...]:
-        """C1 rows for some schools, each at or below what the school has today."""
+        """C1 rows for some schools (at least one, so that every sample has the sheet), each at or
+        below what the school has today."""
         rng = self.rng
         teaching: dict[str, Counter[tuple[str, Band | None]]] = defaultdict(Counter)
         for m in self.staff:
             if m.subject is not None:
                 teaching[m.school_id].update(((m.subject, m.band), (m.subject, None)))
         rows: list[SubjectMinimum] = []
-        for plan in self.plans.values():
-            if plan.small or plan.stage is Stage.KINDERGARTEN or rng.random() >= _SUBJECT_MINIMUM_SHARE:
-                continue
+        eligible = [p for p in self.plans.values() if not p.small and p.stage is not Stage.KINDERGARTEN]
+        chosen = [p for p in eligible if rng.random() < _SUBJECT_MINIMUM_SHARE] or [rng.choice(eligible)]
+        for plan in chosen:
             counts = teaching[plan.school_id]
             options = sorted(counts, key=lambda item: (item[0], _band_rank(item[1])))
             for subject, band in rng.sample(options, min(len(options), rng.randint(1, 3))):
@@ -1066,8 +1155,8 @@ class _DistrictBuilder:
 
 
 def _ordinary_count(plan: _SchoolPlan, leaving: int) -> int:
-    """The people of a school's home establishment besides its walkers and those away on exchange."""
-    return max(plan.size - leaving - sum(plan.walkers.values()), plan.size // 2)
+    """The people of a school's home establishment besides its walkers, anchors and those away on exchange."""
+    return max(plan.size - leaving - sum(plan.walkers.values()) - len(plan.anchors), plan.size // 2)
 
 
 def _room(member: StaffMember) -> int:
@@ -1086,19 +1175,25 @@ def layout_for_staff(staff: int, seed: int, effective_date: date) -> _Layout:
     anew, so the factor is lowered until the layout plans no more than ``staff`` people; then
     ungrouped primary schools and kindergartens are added at the end (which leaves every earlier
     draw as it was) until the staff count is as near ``staff`` as one more school can bring it.
+    When one group of each kind is already more than ``staff``, the schools are made smaller instead.
     """
     if not MIN_STAFF <= staff <= MAX_STAFF:
         raise ValueError(f"a sample of {staff} staff: between {MIN_STAFF} and {MAX_STAFF} are generated")
     base = _LAYOUTS["district"]
-    factor = staff / _DISTRICT_STAFF
-    for _ in range(20):  # at the smallest, one group of each kind may already be more than ``staff``
-        layout = _scaled(base, factor)
+    smallest = _scaled(base, 0.0)
+    factor, school_scale = staff / _DISTRICT_STAFF, 1.0
+    for _ in range(20):
+        layout = replace(_scaled(base, factor), staff_scale=school_scale)
         builder = _DistrictBuilder(layout, seed, effective_date)
         builder.lay_out()
         planned = builder.planned_staff()
         if planned <= staff:
             break
-        factor *= 0.95 * staff / planned
+        shrink = 0.95 * staff / planned
+        if _scaled(base, factor) == smallest:
+            school_scale *= shrink
+        else:
+            factor *= shrink
     added: list[tuple[Stage, Area, int]] = []
     kinds = itertools.cycle(_TOP_UP)
     while planned < staff:
