@@ -1,9 +1,14 @@
 """Input workbooks in the contract's format (workbook-format.md): a blank template and a filled roster.
 
-Both are laid out from rotation/schema.py, so the template, the sample data and
+Both are laid out from rotation/workbook/schema.py, so the template, the sample data and
 the loader agree on every sheet, column and code. Each sheet has a bold frozen
 header (required columns highlighted), a dropdown on every code and yes/no
-column, dates formatted as dates and identifiers stored as text.
+column (and on the pins' kind), dates formatted as dates and identifiers stored as text.
+
+The template also explains itself: its 说明 (``instructions``) sheet describes every sheet and
+column, points to docs/rules.md and explains the codes it uses; its 参数 sheet lists every
+parameter with its default, the rules it belongs to and their meaning, the value left blank
+(a blank value keeps the default).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 import xlsxwriter
 
 from reports.labels import check_language, yes_no
+from reports.legend import LEGEND_HEADERS, RULES_DOC, legend_entries, parameter_notes
 from reports.xlsx import DATE_FORMAT, atomic_output, looks_like_formula, text_width
 from rotation.codes import Coded, Role
 from rotation.domain import PinKind, Roster, StaffMember
@@ -30,19 +36,26 @@ from rotation.workbook.schema import (
     SCHOOLS,
     STAFF,
     SUBJECT_MINIMUMS,
+    TEMPLATE_NOTE_COLUMNS,
+    TEMPLATE_SHEETS,
     Column,
     Kind,
     Sheet,
 )
 
 # Dropdowns and formats reach this far down a sheet even when it holds fewer rows.
-VALIDATED_ROWS = 5000
+VALIDATED_ROWS = 50_000
 # Identifiers that Excel would otherwise read as numbers, dropping their leading zeros.
 ID_COLUMNS: frozenset[str] = frozenset(
     {"staff_id", "school_id", "home_school_id", "id_number", "to_school_id", "pref_1", "pref_2", "pref_3"}
 )
 REQUIRED_FILL = "#FCE4D6"
 _PIN_KIND_ZH: dict[PinKind, str] = {PinKind.MUST: "必须", PinKind.NEVER: "禁止"}
+# The template's own sheet: instructions, then the legend of the codes it uses (the loader passes over it).
+INSTRUCTIONS = next(sheet for sheet in TEMPLATE_SHEETS if sheet.key == "instructions")
+PARAMETER_NOTES = TEMPLATE_NOTE_COLUMNS[PARAMETERS.key]
+# Columns of sentences, wrapped at this width.
+NOTE_WIDTH = 70
 _KIND_WIDTH: dict[Kind, int] = {
     Kind.TEXT: 14,
     Kind.CODE: 10,
@@ -57,17 +70,45 @@ Row = Mapping[str, object]
 
 @dataclass(frozen=True, slots=True)
 class _Table:
+    """A sheet to write: its rows by column key; ``notes`` are columns for the reader after the contract's."""
+
     sheet: Sheet
     rows: Sequence[Row]
+    notes: tuple[Column, ...] = ()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return (*self.sheet.columns, *self.notes)
 
 
 def write_template(path: Path, lang: str, force: bool = False) -> None:
-    """A blank input workbook: an instructions sheet, then every input sheet with its headers.
+    """A blank input workbook: the 说明 (instructions) sheet, then every input sheet with its headers,
+    the 参数 sheet listing every parameter with a blank value.
 
     Raises OutputExistsError when ``path`` exists and ``force`` is false.
     """
     check_language(lang)
-    _write(path, lang, [_Table(sheet, ()) for sheet in INPUT_SHEETS], instructions=True, force=force)
+    tables = [_template_table(sheet, lang) for sheet in INPUT_SHEETS]
+    _write(path, lang, tables, instructions=True, force=force)
+
+
+def _template_table(sheet: Sheet, lang: str) -> _Table:
+    if sheet is not PARAMETERS:
+        return _Table(sheet, ())
+    return _Table(PARAMETERS, template_parameter_rows(lang), PARAMETER_NOTES)
+
+
+def template_parameter_rows(lang: str) -> list[Row]:
+    """The template's 参数 rows: every parameter by name, value blank, default, rules and meaning."""
+    return [
+        {
+            "key": note.name,
+            "default": note.default.pick(lang) or None,
+            "rules": _SEPARATOR[lang].join(note.rules) or None,
+            "meaning": note.meaning.pick(lang),
+        }
+        for note in parameter_notes()
+    ]
 
 
 def write_input_workbook(
@@ -240,21 +281,26 @@ def _write(path: Path, lang: str, tables: Sequence[_Table], *, instructions: boo
     ):
         formats = _Formats(workbook)
         if instructions:
-            _write_instructions(workbook.add_worksheet(_INSTRUCTIONS_TITLE[lang]), lang, formats)
+            _write_instructions(workbook.add_worksheet(INSTRUCTIONS.label(lang)), lang, tables, formats)
         for table in tables:
             _write_table(workbook.add_worksheet(table.sheet.label(lang)), table, lang, formats)
 
 
 def _write_table(worksheet: Any, table: _Table, lang: str, formats: _Formats) -> None:
-    columns = table.sheet.columns
-    styles = [formats.for_column(column) for column in columns]
+    columns = table.columns
+    styles = [formats.wrap if column in table.notes else formats.for_column(column) for column in columns]
     last_row = max(VALIDATED_ROWS, len(table.rows))
     for col, column in enumerate(columns):
         header = column.label(lang)
         worksheet.write_string(0, col, header, formats.required_header if column.required else formats.header)
-        width = max(text_width(header) + 2, _KIND_WIDTH[column.kind], _dropdown_width(column, lang))
+        width = max(
+            text_width(header) + 2, _KIND_WIDTH[column.kind], _dropdown_width(table.sheet, column, lang)
+        )
+        if table.notes:  # a short listing (the parameters): as wide as its longest cell, sentences wrapped
+            longest = max((text_width(str(row.get(column.key) or "")) + 2 for row in table.rows), default=0)
+            width = min(max(width, longest), NOTE_WIDTH)
         worksheet.set_column(col, col, width, styles[col])
-        choices = dropdown_values(column, lang)
+        choices = dropdown_values(table.sheet, column, lang)
         if choices:
             worksheet.data_validation(1, col, last_row, col, _list_validation(choices, lang))
     worksheet.freeze_panes(1, 0)
@@ -293,17 +339,19 @@ def _write_row(
             raise TypeError(f"row {row}, column {col}: cannot write a {type(value).__name__} ({value!r})")
 
 
-def dropdown_values(column: Column, lang: str) -> list[str]:
+def dropdown_values(sheet: Sheet, column: Column, lang: str) -> list[str]:
     """The values a column's dropdown offers in ``lang``; none for free text, numbers and dates."""
     if column.kind is Kind.BOOL:
         return [yes_no(True, lang), yes_no(False, lang)]
     if column.kind is Kind.CODE and column.codes is not None:
         return [code.label(lang) for code in column.codes]
+    if sheet is PINS and column.key == "kind":
+        return [_PIN_KIND_ZH[kind] if lang == "zh" else kind.value for kind in PinKind]
     return []
 
 
-def _dropdown_width(column: Column, lang: str) -> int:
-    return max((text_width(value) + 3 for value in dropdown_values(column, lang)), default=0)
+def _dropdown_width(sheet: Sheet, column: Column, lang: str) -> int:
+    return max((text_width(value) + 3 for value in dropdown_values(sheet, column, lang)), default=0)
 
 
 def _list_validation(choices: list[str], lang: str) -> dict[str, object]:
@@ -321,7 +369,6 @@ def _list_validation(choices: list[str], lang: str) -> dict[str, object]:
 
 # --- The instructions sheet ----------------------------------------------------------------------------
 
-_INSTRUCTIONS_TITLE: dict[str, str] = {"zh": "说明", "en": "instructions"}
 _SEPARATOR: dict[str, str] = {"zh": "、", "en": ", "}
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -334,6 +381,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "required_sheet": "必需",
         "optional_sheet": "可选",
         "id": "以文本保存，保留前导零",
+        "codes": f"代码说明（完整规则见 {RULES_DOC}）",
     },
     "en": {
         "title": "Teacher rotation input workbook: how to fill it in",
@@ -344,6 +392,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "required_sheet": "required sheet",
         "optional_sheet": "optional sheet",
         "id": "stored as text, leading zeros kept",
+        "codes": f"The codes used here (every rule in full: {RULES_DOC})",
     },
 }
 
@@ -355,6 +404,9 @@ _GENERAL_NOTES: dict[str, tuple[str, ...]] = {
         "日期请填 Excel 日期，或 2019-09-01、2019/9/1、2019.09.01、2019年9月1日；"
         "年月（2019-09、2019年9月）表示该月1日。纯数字不是日期。",
         "是/否列也接受 yes/no、y/n、true/false、1/0、√/空白；空白表示否。",
+        "“参数”表列出全部参数及其默认值和含义；“值”留空即按默认值，填写即覆盖默认值。",
+        "规则编号（T1、E2、G3、C4 等）的含义见本表末尾的代码说明；"
+        f"全部规则、默认参数和政策出处见项目中的 {RULES_DOC}。",
     ),
     "en": (
         "Sheets may be named by their English key or Chinese name; so may columns, ignoring case. "
@@ -364,27 +416,33 @@ _GENERAL_NOTES: dict[str, tuple[str, ...]] = {
         "Dates: a real Excel date, or text 2019-09-01, 2019/9/1, 2019.09.01, 2019年9月1日; a year-month "
         "(2019-09) means the first of that month. A bare number is not a date.",
         "Yes/no columns also accept 是/否, y/n, true/false, 1/0, √/blank; blank means no.",
+        "The parameters sheet lists every parameter with its default and meaning; a blank value keeps the "
+        "default, a value overrides it.",
+        "Rule IDs (T1, E2, G3, C4 …) are explained at the end of this sheet; every rule with its default "
+        f"parameters and policy source is in {RULES_DOC} in the project.",
     ),
 }
 
 _SHEET_NOTES: dict[str, dict[str, str]] = {
     "zh": {
         "schools": "每所学校一行。",
-        "groups": "每个学校在每个集团中的成员关系一行；紧密型集团和乡镇一体化联盟各有一所牵头（中心）学校，"
-        "高中结对恰好两所学校，城乡联盟至少一所城区学校和一所镇区或乡村学校。",
+        "groups": "每个学校在每个集团中的成员关系一行；紧密型集团、乡镇一体化联盟和领航共建"
+        "各有一所牵头（中心）学校（领航共建全部为幼儿园），高中结对恰好两所学校，城乡联盟至少一所城区学校和一所镇区或乡村学校。",
         "staff": "每名教职工一行。性别和出生日期可由身份证号代替；校长、副校长须填任现职时间；"
         "交流中（人事关系学校不同于学校代码）须填交流开始时间；任教学科和学段仅校长、副校长可空。",
         "history": "在其他学校的工作经历（结束时间不含当日），用于 E6；"
         "填写了其他学校满3年数或农村学校工作年限时以其为准。",
         "subject_minimums": "C1 学科最低配置：有此表时只按表中各行检查；无此表时任何学校现有学科不得减为零。",
-        "parameters": "按名称覆盖规则参数（见 domain-rules.md）；命令行参数优先于本表。",
-        "pins": "规划人员指定的调动：类型为 必须（must）或 禁止（never）。",
+        "parameters": f"全部参数已列出：“值”留空即按默认值，填写即覆盖（含义见右侧各列及 {RULES_DOC}）；"
+        "命令行参数优先于本表。",
+        "pins": "规划人员指定的调动：类型为 必须（must）或 禁止（never），可从下拉列表选择。",
     },
     "en": {
         "schools": "One row per school.",
-        "groups": "One row per membership of a school in a group. A tight group and a township alliance "
-        "have exactly one lead (central) school; a high-school pair has exactly two schools; an alliance "
-        "has at least one urban and one town or rural school.",
+        "groups": "One row per membership of a school in a group. A tight group, a township alliance and a "
+        "kindergarten alliance have exactly one lead (central) school (a kindergarten alliance only "
+        "kindergartens); a high-school pair has exactly two schools; an alliance has at least one urban and "
+        "one town or rural school.",
         "staff": "One row per staff member. gender and birth_date may be left blank when id_number is "
         "given; post_start_date is required for principals and vice principals, exchange_start_date "
         "while on exchange (home_school_id differs from school_id); subject and band may be blank only "
@@ -393,8 +451,9 @@ _SHEET_NOTES: dict[str, dict[str, str]] = {
         "other_schools_3y or rural_years cell wins over the history.",
         "subject_minimums": "C1 minimum staffing per subject: when this sheet is present only its rows "
         "apply; without it no subject a school teaches today may drop to zero.",
-        "parameters": "Rule parameters by name (see domain-rules.md); a CLI flag overrides this sheet.",
-        "pins": "A planner's decisions: kind must or never.",
+        "parameters": "Every parameter is listed: a blank value keeps the default, a value overrides it "
+        f"(meaning in the columns beside and in {RULES_DOC}); a CLI flag overrides this sheet.",
+        "pins": "A planner's decisions: kind must or never, from the dropdown.",
     },
 }
 
@@ -449,21 +508,28 @@ def instruction_rows(lang: str) -> list[InstructionRow]:
                 column.label(other),
                 text["required"] if column.required else text["optional"],
                 _KIND_TEXT[lang][column.kind],
-                _allowed_text(column, lang),
+                _allowed_text(sheet, column, lang),
             )
             rows.append(InstructionRow(cells))
     return rows
 
 
-def _allowed_text(column: Column, lang: str) -> str:
-    if column.kind in (Kind.CODE, Kind.BOOL):
-        return _SEPARATOR[lang].join(dropdown_values(column, lang))
+def _allowed_text(sheet: Sheet, column: Column, lang: str) -> str:
+    choices = dropdown_values(sheet, column, lang)
+    if choices:
+        return _SEPARATOR[lang].join(choices)
     if column.kind is Kind.DATE:
         return DATE_FORMAT
     return _TEXT[lang]["id"] if column.key in ID_COLUMNS else ""
 
 
-def _write_instructions(worksheet: Any, lang: str, formats: _Formats) -> None:
+# Where a legend line's cells go in the instructions table: code, kind and title, then the meaning
+# in the wide last column.
+_LEGEND_COLUMNS = (0, 1, 2, 5)
+
+
+def _write_instructions(worksheet: Any, lang: str, tables: Sequence[_Table], formats: _Formats) -> None:
+    """The general notes, the table of every sheet and column, then the codes the workbook uses."""
     worksheet.write_string(0, 0, _TEXT[lang]["title"], formats.title)
     notes = _GENERAL_NOTES[lang]
     for offset, note in enumerate(notes, start=1):
@@ -471,10 +537,22 @@ def _write_instructions(worksheet: Any, lang: str, formats: _Formats) -> None:
     header_row = len(notes) + 2
     for col, header in enumerate(_INSTRUCTION_HEADERS[lang]):
         worksheet.write_string(header_row, col, header, formats.header)
-    for row_number, row in enumerate(instruction_rows(lang), start=header_row + 1):
+    rows = instruction_rows(lang)
+    for row_number, row in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(row.cells):
             if value:
                 style = formats.bold if row.heading and col == 0 else None
                 worksheet.write_string(row_number, col, value, formats.wrap if col == 5 else style)
+    shown: list[Sequence[Sequence[object]]] = [[row.cells for row in rows], [(note,) for note in notes]]
+    shown += [[tuple(row.values()) for row in table.rows] for table in tables]
+    row_number = header_row + len(rows) + 2
+    worksheet.write_string(row_number, 0, _TEXT[lang]["codes"], formats.bold)
+    row_number += 1
+    for col, heading in zip(_LEGEND_COLUMNS, LEGEND_HEADERS, strict=True):
+        worksheet.write_string(row_number, col, heading.pick(lang), formats.header)
+    for entry in legend_entries(shown, lang):
+        row_number += 1
+        for col, value in zip(_LEGEND_COLUMNS, entry.cells, strict=True):
+            worksheet.write_string(row_number, col, value, formats.wrap if col == 5 else None)
     for col, width in enumerate((22, 18, 20, 10, 10, 70)):
         worksheet.set_column(col, col, width)

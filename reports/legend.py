@@ -13,7 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields
 
 from reports.xlsx import SheetData
-from rotation.catalogue import CATALOGUE, Rule, RuleId, codes_in
+from rotation.catalogue import (
+    CATALOGUE,
+    OBJECTIVE_LEVELS,
+    SOFT_BY_DEFAULT,
+    SWITCHABLE_RULES,
+    Rule,
+    RuleId,
+    codes_in,
+)
 from rotation.codes import Band, Coded, Honor, HostPost, Post, Status
 from rotation.parameters import Parameters, format_value
 from rotation.text import Text
@@ -111,6 +119,11 @@ _CODE_NOTES: dict[Coded, Text] = {
 }
 
 
+def status_notes() -> list[tuple[Status, Text]]:
+    """Each status with what it means, in declaration order."""
+    return [(status, _CODE_NOTES[status]) for status in Status]
+
+
 def rule_entry(rule: Rule, lang: str) -> LegendEntry:
     """A rule's line: its ID, kind, title and meaning, all from the catalogue."""
     return LegendEntry(
@@ -190,34 +203,58 @@ def with_legend(sheets: Sequence[SheetData], lang: str) -> list[SheetData]:
 
 @dataclass(frozen=True, slots=True)
 class ParameterNote:
-    """A parameter as planners see it listed: its name, default, the rules it belongs to, its meaning."""
+    """A parameter as planners see it listed: its name, default and the rules it belongs to; ``own`` is
+    the note of a parameter no rule names."""
 
     name: str
     default: Text
     rules: tuple[RuleId, ...]
-    meaning: Text
+    own: Text | None = None
+
+    @property
+    def meaning(self) -> Text:
+        """The parameter's own note, else the catalogue's meaning of each rule naming it."""
+        if self.own is not None:
+            return self.own
+        return Text(
+            "\n".join(f"{r} {CATALOGUE[r].describe('en')}" for r in self.rules),
+            "\n".join(f"{r} {CATALOGUE[r].describe('zh')}" for r in self.rules),
+        )
 
 
-# Parameters no rule of the catalogue names: what they do, in both languages.
-_OWN_NOTES: dict[str, Text] = {
-    "effective_date": Text(
-        "The day new posts start; every age, tenure and stint is counted on it. Default: the next "
-        "1 September on or after today.",
-        "新岗位的生效日期，年龄、任教年限和交流期限都按这一天计算。"
-        "默认：今天起（含今天）的下一个 9 月 1 日。",
+# Parameters no rule of the catalogue names: what they do, in both languages, and the rules they act on.
+_OWN_NOTES: dict[str, tuple[Text, tuple[RuleId, ...]]] = {
+    "effective_date": (
+        Text(
+            "The day new posts start; every age, tenure and stint is counted on it. Default: the next "
+            "1 September on or after today.",
+            "新岗位的生效日期，年龄、任教年限和交流期限都按这一天计算。"
+            "默认：今天起（含今天）的下一个 9 月 1 日。",
+        ),
+        (),
     ),
-    "soft": Text(
-        "Obligations to treat as penalties instead of constraints, e.g. G4,G6 (N1 is soft unless named in "
-        "hard).",
-        "改为软约束（按缺口扣分、不强制）的指标，如 G4,G6（N1 默认即为软约束，除非列入 hard）。",
+    "soft": (
+        Text(
+            "Rules to treat as penalties instead of constraints, e.g. G4,G6 (N1 is soft unless named "
+            "in hard).",
+            "改为软约束（按缺口扣分、不强制）的规则，如 G4,G6（N1 默认即为软约束，除非列入 hard）。",
+        ),
+        tuple(rule_id for rule_id in CATALOGUE if rule_id in SWITCHABLE_RULES),
     ),
-    "hard": Text(
-        "Rules soft by default to make hard constraints, e.g. N1.",
-        "默认为软约束、改为硬约束的规则，如 N1。",
+    "hard": (
+        Text(
+            "Rules soft by default to make hard constraints, e.g. N1.",
+            "默认为软约束、改为硬约束的规则，如 N1。",
+        ),
+        tuple(rule_id for rule_id in CATALOGUE if rule_id in SOFT_BY_DEFAULT),
     ),
-    "objective_mode": Text(
-        "lexicographic: the objective levels O1–O7 strictly one after another; weighted: one weighted sum.",
-        "lexicographic：按优化目标层级 O1–O7 依次严格求解；weighted：各层加权合并为一个目标。",
+    "objective_mode": (
+        Text(
+            "lexicographic: the objective levels O1–O7 strictly one after another; weighted: one "
+            "weighted sum.",
+            "lexicographic：按优化目标层级 O1–O7 依次严格求解；weighted：各层加权合并为一个目标。",
+        ),
+        OBJECTIVE_LEVELS,
     ),
 }
 _PARAMETER_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -233,18 +270,17 @@ def parameter_notes() -> list[ParameterNote]:
     defaults = Parameters()
     notes: list[ParameterNote] = []
     for field in fields(Parameters):
-        rules = rules_naming(field.name)
-        own = _OWN_NOTES.get(field.name)
-        meaning = own or Text(
-            "\n".join(f"{r} {CATALOGUE[r].describe('en')}" for r in rules),
-            "\n".join(f"{r} {CATALOGUE[r].describe('zh')}" for r in rules),
-        )
+        own: Text | None = None
+        if field.name in _OWN_NOTES:
+            own, rules = _OWN_NOTES[field.name]
+        else:
+            rules = rules_naming(field.name)
         if field.default is MISSING:  # computed from today: its note says how
             default = Text("", "")
         else:
             text = format_value(getattr(defaults, field.name))
             default = Text(text, text) if text else _NO_DEFAULT
-        notes.append(ParameterNote(field.name, default, rules, meaning))
+        notes.append(ParameterNote(field.name, default, rules, own))
     return notes
 
 

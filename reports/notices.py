@@ -2,7 +2,9 @@
 
 One workbook per school of the plan, in Chinese whatever the plan's language, set up for
 A4 landscape with the table header repeated on every page, the school's name in the page
-header and page numbers in the footer, and signature lines for the principal.
+header and page numbers in the footer, and signature lines for the principal. Under the
+table, each code of the 依据 column is explained (from the rule catalogue); a 说明 sheet
+lists every code the notice shows.
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ from typing import Any
 
 import xlsxwriter
 
+from reports.legend import legend_sheet
 from reports.plan_reader import Assignment, PlanData
 from reports.xlsx import (
     A4_PAPER,
     OutputError,
+    SheetData,
+    add_sheet,
     atomic_output,
     check_output_path,
     looks_like_formula,
     text_width,
 )
+from rotation.catalogue import CATALOGUE, codes_in
 
 # Text stays text: no formulas, numbers or links made from what the plan says.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -45,6 +51,10 @@ LEAVING = "调出"
 ARRIVING = "调入"
 RETURNING_HOME = "期满返回"
 SIGNATURES: tuple[str, ...] = ("校长签字：", "日期：", "盖章：")
+RULE_COLUMN = HEADERS.index("依据")
+CODES_HEADING = "“依据”栏代码说明："
+# Points per printed line of a wrapped legend row: Excel does not grow a merged row to fit its text.
+LINE_HEIGHT = 15
 HEADER_ROW = 3  # zero-based: title, school, blank line, then the table
 # Characters Windows and macOS refuse (or misread) in a file name.
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -175,10 +185,11 @@ def _write_notice(book: Any, *, notice: Notice, plan: PlanData, names: Mapping[s
     rows = [(f"{LEAVING}（{RETURNING_HOME}）" if m.is_return else LEAVING, m) for m in notice.leaving] + [
         (f"{ARRIVING}（{RETURNING_HOME}）" if m.is_return else ARRIVING, m) for m in notice.arriving
     ]
+    table = [_row(kind, move, names) for kind, move in rows]
     row = HEADER_ROW
-    for kind, move in rows:
+    for cells in table:
         row += 1
-        for col, text in enumerate(_row(kind, move, names)):
+        for col, text in enumerate(cells):
             write_text(sheet, row, col, text, plain, quoted)
             widths[col] = max(widths[col], text_width(text))
     if not rows:
@@ -186,6 +197,7 @@ def _write_notice(book: Any, *, notice: Notice, plan: PlanData, names: Mapping[s
         sheet.merge_range(row, 0, row, last_col, "本年度本校无人员调出或调入。", plain)
     row += 1
     write_text(sheet, row, 0, f"调出 {len(notice.leaving)} 人，调入 {len(notice.arriving)} 人。", note)
+    row = _write_codes(book, sheet, row, [cells[RULE_COLUMN] for cells in table], widths)
     # Signature lines: label, then an underlined blank, spaced across the width.
     row += 3
     line = book.add_format({"bottom": 1})
@@ -202,3 +214,29 @@ def _write_notice(book: Any, *, notice: Notice, plan: PlanData, names: Mapping[s
     sheet.repeat_rows(0, HEADER_ROW)
     sheet.set_header(f"&C{_header_text(notice.title_name)} 交流轮岗通知")
     sheet.set_footer(f"&L{_header_text(notice.title_name)}&R第 &P 页，共 &N 页")
+    add_sheet(book, legend_sheet([SheetData(sheet.name, HEADERS, table)], "zh"))
+
+
+def notice_codes(rules: Sequence[str]) -> list[str]:
+    """The lines explaining each code of a notice's 依据 column: ``T1 教师任教满期：……``."""
+    return [f"{code} {CATALOGUE[code].describe('zh')}" for code in codes_in(rules)]
+
+
+def _write_codes(book: Any, sheet: Any, row: int, rules: Sequence[str], widths: Sequence[int]) -> int:
+    """The codes of the 依据 column explained below ``row``, each line across the page; the last row used.
+
+    The lines are as wide as the printed table, so their height is set from the text's width.
+    """
+    lines = notice_codes(rules)
+    if not lines:
+        return row
+    row += 2
+    sheet.write_string(row, 0, CODES_HEADING, book.add_format({"bold": True}))
+    wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+    last_col = len(HEADERS) - 1
+    across = sum(min(width + 2, 40) for width in widths)
+    for line in lines:
+        row += 1
+        sheet.merge_range(row, 0, row, last_col, line, wrapped)
+        sheet.set_row(row, LINE_HEIGHT * (text_width(line) // across + 1))
+    return row

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from plan_checker import read_plan
 
-from reports.notices import HEADER_ROW, HEADERS, notice_file_name, write_notices
+from reports.legend import RULES_DOC
+from reports.notices import CODES_HEADING, HEADER_ROW, HEADERS, notice_file_name, write_notices
 from reports.plan_reader import (
     Assignment,
     PlanData,
@@ -18,6 +19,7 @@ from reports.plan_reader import (
     SchoolRow,
     read_plan_workbook,
 )
+from rotation.catalogue import CATALOGUE, RuleId, codes_in
 from rotation.cli.main import EXIT_BAD_INPUT, main
 from rotation.cli.reports import notices
 from rotation.workbook.loader import load_workbook
@@ -153,3 +155,27 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 def test_file_names_are_safe() -> None:
     assert notice_file_name("07", 'a/b:c*?"<>|') == "07-a_b_c______.xlsx"
     assert notice_file_name("07", None) == "07.xlsx"
+
+
+def test_every_code_of_the_rule_column_is_explained_under_the_table(
+    plans: dict[str, Path], tmp_path: Path
+) -> None:
+    paths = write_notices(read_plan_workbook(plans["zh"]), tmp_path, force=False)
+    explained = 0
+    for path in paths:
+        book = openpyxl.load_workbook(path)
+        sheet = book["通知"]
+        rules = {code for row in notice_rows(path) for code in codes_in([row[7]])}
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        lines = [c for c in cells if c[:3].rstrip() in {r.value for r in RuleId}]
+        # One line per code of the 依据 column, in the catalogue's words, under a heading.
+        assert lines == [
+            f"{code} {CATALOGUE[code].describe('zh')}" for code in sorted(rules, key=list(RuleId).index)
+        ]
+        assert (CODES_HEADING in cells) == bool(rules)
+        explained += len(lines)
+        # The 说明 sheet lists the same codes, then the posts shown, and points to docs/rules.md.
+        legend = [row[0] for row in book["说明"].iter_rows(min_row=2, values_only=True)]
+        assert [c for c in legend if c in {r.value for r in RuleId}] == [line.split(" ")[0] for line in lines]
+        assert legend[-1] == RULES_DOC
+    assert explained, "the tiny plan moves people: some notice must explain a code"

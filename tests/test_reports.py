@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 import reports.xlsx
+from reports import rules_doc
 from reports.labels import parse_part, part_text
 from reports.legend import RULES_DOC, legend_entries
 from reports.plan_reader import read_plan_workbook
@@ -735,3 +736,25 @@ def test_the_check_export_has_its_legend(
     assert list(tables) == ["资格审查", "运行信息", "说明"]
     assert ("status", "已检查") in tables["运行信息"]
     assert {"T1", "T2", "S2", "E*", "应交流", "暂不纳入", "期满返回"} <= set(legend_of(path, "说明"))
+
+
+# The rules document ---------------------------------------------------------------------------------
+
+RULES_MD = Path(__file__).resolve().parent.parent / RULES_DOC
+
+
+def test_the_rules_document_names_every_code_of_the_catalogue() -> None:
+    text = RULES_MD.read_text(encoding="utf-8")
+    for rule_id in RuleId:
+        assert f"`{rule_id.value}`" in text, rule_id
+    # Chinese first, then English, each with every rule's meaning from the catalogue.
+    assert text.index("## 中文") < text.index("## English")
+    chinese, english = text.split("## English")
+    for entry in CATALOGUE.values():
+        assert entry.meaning.zh in chinese and entry.meaning.en in english, entry.rule_id
+
+
+def test_the_rules_document_is_up_to_date() -> None:
+    assert RULES_MD.read_text(encoding="utf-8") == rules_doc.render(), (
+        "docs/rules.md is out of date: run `.venv/bin/python -m reports.rules_doc`"
+    )

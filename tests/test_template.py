@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,12 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports.input_workbook import ID_COLUMNS, VALIDATED_ROWS, write_template
+from reports.legend import RULES_DOC
 from reports.xlsx import OutputExistsError
-from rotation.workbook.schema import INPUT_SHEETS, STAFF, Kind
+from rotation.catalogue import CATALOGUE, RuleId
+from rotation.parameters import Parameters, format_value
+from rotation.workbook.loader import load_workbook as load_input
+from rotation.workbook.schema import INPUT_SHEETS, PARAMETERS, PINS, STAFF, TEMPLATE_NOTE_COLUMNS, Kind
 
 LANGS = ("zh", "en")
 
@@ -51,7 +56,9 @@ def test_headers_are_the_contract_columns_in_the_language(template: tuple[str, A
     lang, book = template
     for sheet in INPUT_SHEETS:
         header = [cell.value for cell in book[sheet.label(lang)][1]]
-        assert header == [column.label(lang) for column in sheet.columns], sheet.key
+        # The parameters sheet adds the note columns the loader passes over (default, rules, meaning).
+        notes = TEMPLATE_NOTE_COLUMNS.get(sheet.key, ())
+        assert header == [column.label(lang) for column in (*sheet.columns, *notes)], sheet.key
 
 
 def test_headers_spell_the_documented_names() -> None:
@@ -82,6 +89,8 @@ def test_every_code_and_yes_no_column_has_a_dropdown_of_its_values(template: tup
                 expected = [code.label(lang) for code in column.codes]
             elif column.kind is Kind.BOOL:
                 expected = yes_no
+            elif sheet is PINS and column.key == "kind":
+                expected = ["必须", "禁止"] if lang == "zh" else ["must", "never"]
             else:
                 assert letter not in validations, f"{sheet.key}.{column.key}"
                 continue
@@ -145,3 +154,54 @@ def test_an_unknown_language_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="fr"):
         write_template(tmp_path / "template.xlsx", "fr")
     assert not list(tmp_path.iterdir())
+
+
+def test_dropdowns_and_formats_reach_row_50000() -> None:
+    assert VALIDATED_ROWS >= 50_000
+
+
+def test_the_parameters_sheet_lists_every_parameter_with_default_and_meaning(
+    template: tuple[str, Any],
+) -> None:
+    lang, book = template
+    rows = list(book[PARAMETERS.label(lang)].iter_rows(min_row=2, values_only=True))
+    defaults = Parameters()
+    assert [row[0] for row in rows] == [field.name for field in fields(Parameters)]
+    for name, value, default, rules, meaning in rows:
+        assert value is None, name  # blank: the default applies until the planner writes a value
+        assert meaning, name
+        if name == "effective_date":
+            assert default is None  # computed from today; the meaning says how
+        else:
+            assert default == (
+                format_value(getattr(defaults, name)) or ("（无）" if lang == "zh" else "(none)")
+            )
+        # Each related rule is a catalogue rule, and a rule's meaning names the parameter it is listed for.
+        for code in (rules or "").replace("、", ",").replace(" ", "").split(","):
+            if code and name not in ("soft", "hard", "objective_mode"):
+                rule = CATALOGUE[RuleId(code)]
+                assert name in rule.meaning.en and f"{code} {rule.describe(lang)}" in meaning
+    by_name = {row[0]: row for row in rows}
+    assert by_name["teacher_tenure_years"][2:4] == ("6", "T1")
+    assert "N1" in by_name["hard"][3] and "G4" in by_name["soft"][3]
+
+
+def test_the_instructions_point_to_the_rules_and_explain_the_codes(template: tuple[str, Any]) -> None:
+    lang, book = template
+    cells = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None]
+    assert any(RULES_DOC in cell for cell in cells)
+    # The codes named on the parameters sheet are explained, with the catalogue's meaning.
+    for code in ("T1", "E2", "G7", "C4", "N1", "O1"):
+        meaning = CATALOGUE[RuleId(code)].meaning.pick(lang)
+        assert code in cells and meaning in cells, code
+    assert cells[-1] != RULES_DOC and RULES_DOC in cells
+
+
+def test_the_blank_template_loads_without_a_warning(tmp_path: Path) -> None:
+    # Its 说明 sheet and the parameters' note columns are the template's own: check stays quiet.
+    for lang in LANGS:
+        path = tmp_path / f"template-{lang}.xlsx"
+        write_template(path, lang)
+        loaded = load_input(path)
+        assert loaded.warnings == ()
+        assert loaded.params.soft == Parameters().soft
