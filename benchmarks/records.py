@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rotation.figures import new_moves
 from rotation.plan import Plan
 
 # The wall-clock phases of a run, in order; "solve" is broken down by the solve's own phases.
@@ -59,9 +60,9 @@ class RunRecord:
     def take_plan(self, plan: Plan, due: Collection[str]) -> None:
         """The plan's figures: status, due people with a new move, obligations, levels, solve phases."""
         self.status = plan.status.value
-        new_moves = {move.staff_id for move in plan.moves if move.rule != "S2"}
-        self.moves = len(new_moves)
-        self.due_rotated = sum(1 for staff_id in new_moves if staff_id in due)
+        moved = {move.staff_id for move in new_moves(plan)}
+        self.moves = len(moved)
+        self.due_rotated = sum(1 for staff_id in moved if staff_id in due)
         self.obligations = len(plan.obligations)
         self.obligations_met = sum(1 for outcome in plan.obligations if outcome.met)
         hard = [outcome for outcome in plan.obligations if not outcome.soft]

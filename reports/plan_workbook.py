@@ -20,9 +20,10 @@ from reports.labels import check_language, code_text, headers, part_text, rules_
 from reports.legend import legend_sheet, with_legend
 from reports.plan_reader import plan_from_sheets
 from reports.xlsx import Cell, SheetData, add_sheet, write_workbook
-from rotation.codes import Coded, Status
+from rotation.codes import Coded
 from rotation.domain import Roster, StaffMember
 from rotation.eligibility import Eligibility
+from rotation.figures import visible
 from rotation.parameters import Parameters, format_value
 from rotation.plan import Move, Plan
 from rotation.text import Text
@@ -37,9 +38,6 @@ from rotation.workbook.schema import (
     Sheet,
 )
 
-# E4 and E5 (maternity, medical) are shown only with --include-sensitive; otherwise
-# the row says exempt with this reason, which hides which of the two applies.
-MASKED_REASON = "E*"
 REQUIRED_RUN_KEYS: tuple[str, ...] = (
     "effective_date",
     "status",
@@ -82,15 +80,13 @@ def eligibility_sheet(
 def _eligibility_row(
     member: StaffMember, standing: Eligibility, lang: str, include_sensitive: bool
 ) -> tuple[Cell, ...]:
-    status, reasons = standing.status, rules_text(standing.reasons)
-    if standing.is_sensitive and not include_sensitive:
-        status, reasons = Status.EXEMPT, MASKED_REASON
+    status, reasons = visible(standing.status, standing.reasons, include_sensitive)
     return (
         member.staff_id,
         member.name,
         member.school_id,
         status.label(lang),
-        reasons,
+        rules_text(reasons),
         standing.tenure_years,
         standing.age,
     )

@@ -1,7 +1,8 @@
 """The workbooks of ``rotation whatif``, ``sweep`` and ``plan``, written through reports.xlsx.
 
-Headers come in both languages like the contract's sheets; KPI keys, parameter names and rule IDs
-are identifiers and stay as they are in either language.
+Headers, KPI names and statuses come in both languages like the contract's sheets; parameter names
+and rule IDs are identifiers and stay as they are in either language. The scenarios' results are
+read through the protocols below, so that this floor does not import the one above it.
 """
 
 from __future__ import annotations
@@ -9,14 +10,73 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
-from reports.labels import check_language
+from reports.labels import check_language, status_text
 from reports.plan_workbook import Facts, assignments_sheet, run_sheet
 from reports.xlsx import Cell, SheetData, write_workbook
+from rotation.domain import Roster
+from rotation.eligibility import Eligibility
+from rotation.figures import Comparison, Kpis, TrajectoryRow, compute_kpis
 from rotation.parameters import Parameters
-from rotation.scenarios.multiyear import MultiYearPlan, trajectory
-from rotation.scenarios.sweep import ScenarioResult
-from rotation.scenarios.whatif import Comparison, Kpis, compute_kpis
+from rotation.plan import Plan
+from rotation.workbook.schema import OUT_ASSIGNMENTS
+
+
+class SweepRow(Protocol):
+    """One scenario of a sweep, as its row reads it (rotation.scenarios.sweep.ScenarioResult)."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def overrides(self) -> Mapping[str, str]: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def kpis(self) -> Kpis | None: ...
+
+    @property
+    def wall_time_s(self) -> float: ...
+
+
+class SolvedYear(Protocol):
+    """A summer's solve: the roster and parameters it started from, its eligibility and plan."""
+
+    @property
+    def roster(self) -> Roster: ...
+
+    @property
+    def params(self) -> Parameters: ...
+
+    @property
+    def eligibility(self) -> Mapping[str, Eligibility]: ...
+
+    @property
+    def plan(self) -> Plan: ...
+
+
+class PlannedYear(Protocol):
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def run(self) -> SolvedYear: ...
+
+
+class MultiYear(Protocol):
+    """A multi-year plan, as its workbook reads it (rotation.scenarios.multiyear.MultiYearPlan)."""
+
+    @property
+    def years(self) -> Sequence[PlannedYear]: ...
+
+    def trajectory(self) -> list[TrajectoryRow]: ...
+
 
 # (English, Chinese) names of the sheets and columns defined here.
 _SHEETS: dict[str, tuple[str, str]] = {
@@ -82,22 +142,28 @@ def _sheet(key: str, columns: Sequence[str], rows: Sequence[Sequence[Cell]], lan
 # --------------------------------------------------------------------------- what-if
 
 
-def kpi_table(baseline: Kpis, scenario: Kpis) -> list[tuple[str, Cell, Cell, Cell]]:
+def kpi_table(baseline: Kpis, scenario: Kpis, lang: str = "zh") -> list[tuple[str, Cell, Cell, Cell]]:
     """(kpi, baseline, scenario, delta) rows; the delta is blank for text such as the status."""
     rows: list[tuple[str, Cell, Cell, Cell]] = []
-    for (key, old), (_, new) in zip(baseline.rows(), scenario.rows(), strict=True):
+    for old, new in zip(baseline.figures(), scenario.figures(), strict=True):
         delta: Cell = None
-        if isinstance(old, int | float) and isinstance(new, int | float):
-            delta = round(new - old, 4)
-        rows.append((key, old, new, delta))
+        if isinstance(old.value, int | float) and isinstance(new.value, int | float):
+            delta = round(new.value - old.value, 4)
+        rows.append(
+            (old.name.pick(lang), _value(old.key, old.value, lang), _value(new.key, new.value, lang), delta)
+        )
     return rows
+
+
+def _value(key: str, value: str | int | float, lang: str) -> Cell:
+    return status_text(str(value), lang) if key == "status" else value
 
 
 def comparison_sheets(comparison: Comparison, lang: str = "zh") -> list[SheetData]:
     kpis = _sheet(
         "kpis",
         ("kpi", "baseline", "scenario", "delta"),
-        kpi_table(comparison.baseline, comparison.scenario),
+        kpi_table(comparison.baseline, comparison.scenario, lang),
         lang,
     )
     changed_rows = [
@@ -111,9 +177,9 @@ def comparison_sheets(comparison: Comparison, lang: str = "zh") -> list[SheetDat
             ";".join(person.after.reasons) or None,
             person.before.destination,
             person.after.destination,
-            person.before.rule,
-            person.after.rule,
-            person.difference,
+            person.before.rule_label(lang),
+            person.after.rule_label(lang),
+            person.difference.pick(lang),
         )
         for person in comparison.changed
     ]
@@ -191,22 +257,22 @@ def write_comparison_workbook(
 # --------------------------------------------------------------------------- sweep
 
 
-def sweep_sheet(keys: Sequence[str], results: Sequence[ScenarioResult], lang: str = "zh") -> SheetData:
+def sweep_sheet(keys: Sequence[str], results: Sequence[SweepRow], lang: str = "zh") -> SheetData:
     """One row per scenario: number, grid values, status, message, KPIs (blank without a plan)."""
-    kpi_keys = [key for key, _ in _EMPTY_KPIS.rows() if key != "status"]
+    kpi_figures = [figure for figure in _EMPTY_KPIS.figures() if figure.key != "status"]
     headers = [
         _label(_COLUMNS, "scenario_no", lang),
         *keys,
         _label(_COLUMNS, "status", lang),
         _label(_COLUMNS, "message", lang),
-        *kpi_keys,
+        *(figure.name.pick(lang) for figure in kpi_figures),
     ]
     rows: list[list[Cell]] = []
     for result in results:
-        figures = dict(result.kpis.rows()) if result.kpis is not None else {}
+        values = {f.key: f.value for f in result.kpis.figures()} if result.kpis is not None else {}
         row: list[Cell] = [result.index + 1, *(result.overrides.get(key) for key in keys)]
-        row += [result.status, result.message or None]
-        row += [figures.get(key) for key in kpi_keys]
+        row += [status_text(result.status, lang), result.message or None]
+        row += [values.get(figure.key) for figure in kpi_figures]
         if result.kpis is None:
             row[-1] = round(result.wall_time_s, 3)  # the time spent is worth seeing for a failure too
         rows.append(row)
@@ -220,7 +286,7 @@ _EMPTY_KPIS = Kpis("", 0, 0, 0, 0, 0, 0, 0, {}, {}, 0.0)
 def write_sweep_workbook(
     path: Path,
     keys: Sequence[str],
-    results: Sequence[ScenarioResult],
+    results: Sequence[SweepRow],
     facts: Facts,
     params: Parameters,
     lang: str = "zh",
@@ -236,12 +302,14 @@ def write_sweep_workbook(
 # --------------------------------------------------------------------------- multi-year
 
 
-def multi_year_sheets(plan: MultiYearPlan, lang: str = "zh") -> list[SheetData]:
+def multi_year_sheets(plan: MultiYear, lang: str = "zh") -> list[SheetData]:
     """``summary`` (one block of KPIs per year), ``trajectory``, then ``assignments_<year>`` per year."""
     summary_rows: list[tuple[Cell, ...]] = []
     for year in plan.years:
-        for key, value in compute_kpis(year.run).rows():
-            summary_rows.append((year.year, year.run.params.effective_date, key, value))
+        run = year.run
+        for figure in compute_kpis(run.roster, run.eligibility, run.plan).figures():
+            value = _value(figure.key, figure.value, lang)
+            summary_rows.append((year.year, run.params.effective_date, figure.name.pick(lang), value))
     summary = _sheet("summary", ("year", "effective_date", "kpi", "value"), summary_rows, lang)
     trajectory_rows = [
         (
@@ -255,7 +323,7 @@ def multi_year_sheets(plan: MultiYearPlan, lang: str = "zh") -> list[SheetData]:
             row.returns_leaving,
             row.headcount_after,
         )
-        for row in trajectory(plan)
+        for row in plan.trajectory()
     ]
     path_sheet = _sheet(
         "trajectory",
@@ -275,7 +343,8 @@ def multi_year_sheets(plan: MultiYearPlan, lang: str = "zh") -> list[SheetData]:
     )
     assignments = [
         replace(
-            assignments_sheet(y.run.roster, y.run.params, y.run.plan, lang), title=f"assignments_{y.year}"
+            assignments_sheet(y.run.roster, y.run.params, y.run.plan, lang),
+            title=f"{OUT_ASSIGNMENTS.label(lang)}_{y.year}",
         )
         for y in plan.years
     ]
@@ -283,6 +352,6 @@ def multi_year_sheets(plan: MultiYearPlan, lang: str = "zh") -> list[SheetData]:
 
 
 def write_multi_year_workbook(
-    path: Path, plan: MultiYearPlan, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
+    path: Path, plan: MultiYear, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
 ) -> None:
     write_workbook(path, multi_year_sheets(plan, lang), force=force, protect=protect)

@@ -597,6 +597,32 @@ def parse_rule_id(text: str) -> RuleId | None:
     return None
 
 
+# Solve levels that are not objective levels of the catalogue: a part with nothing to optimise, the
+# single level of objective_mode = weighted, and the greedy peer's.
+_OTHER_LEVELS: dict[str, Text] = {
+    "feasibility": Text("feasibility", "可行性"),
+    "weighted": Text("weighted", "加权目标"),
+    "greedy": Text("greedy", "逐一安排"),
+}
+# A level that is the second part of its code says which, in Chinese too (O2: the count, then tenure).
+_LEVEL_PARTS_ZH: dict[str, str] = {"tenure": "（任教年限长者优先）"}
+
+
+def level_title(name: str) -> Text:
+    """A solve level as planners read it: ``O2 due rotated`` in English, ``O2 应交流人员交流`` in Chinese.
+
+    The solver names a level by its objective code (O1–O7) and its own words after it; English shows
+    the name as it is, Chinese the code's title. Any other name is looked up, or shown as it is.
+    """
+    code, _, detail = name.partition(" ")
+    rule_id = parse_rule_id(code)
+    if rule_id is None or CATALOGUE[rule_id].kind is not RuleKind.OBJECTIVE:
+        return _OTHER_LEVELS.get(name, Text(name, name))
+    title = CATALOGUE[rule_id].title
+    english = name if detail else f"{rule_id} {title.en}"
+    return Text(english, f"{rule_id} {title.zh}{_LEVEL_PARTS_ZH.get(detail, '')}")
+
+
 def codes_in(cells: Iterable[object]) -> list[RuleId]:
     """The catalogue codes that appear in ``cells`` (``;``-joined lists too), in catalogue order.
 

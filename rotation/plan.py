@@ -27,6 +27,19 @@ class SolveStatus(str, Enum):  # noqa: UP042 - left as the exports were written 
     def has_plan(self) -> bool:
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
+    def label(self, lang: str) -> str:
+        """The status as planners read it: ``optimal`` in English, 最优 in Chinese."""
+        return self.value if lang != "zh" else _STATUS_ZH[self]
+
+
+_STATUS_ZH: dict[SolveStatus, str] = {
+    SolveStatus.OPTIMAL: "最优",
+    SolveStatus.FEASIBLE: "可行",
+    SolveStatus.INFEASIBLE: "无可行方案",
+    SolveStatus.UNKNOWN: "未求得方案",
+    SolveStatus.MODEL_INVALID: "模型无效",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Move:

@@ -13,8 +13,8 @@ from plan_checker import AssignmentRow, WalkRow, check_plan
 
 from rotation.cli.scenarios import plan_command
 from rotation.codes import Post
+from rotation.figures import new_moves
 from rotation.scenarios.multiyear import MultiYearPlan, plan_years, roll_forward
-from rotation.scenarios.whatif import new_moves
 from rotation.workbook.loader import load_workbook
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.xlsx"

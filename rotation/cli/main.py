@@ -17,7 +17,6 @@ from typing import cast
 import click
 
 from rotation import __version__
-from rotation.catalogue import SENSITIVE_REASONS, RuleId
 from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_BAD_INPUT,
@@ -46,6 +45,7 @@ from rotation.cli.reports import notices, report
 from rotation.cli.scenarios import plan_command, sweep, whatif
 from rotation.codes import Status
 from rotation.eligibility import Eligibility, assess_roster
+from rotation.figures import compute_kpis, reason_counts
 from rotation.parameters import Parameters
 from rotation.plan import Plan, SolveStatus
 from rotation.workbook.loader import LoadedWorkbook, load_pins
@@ -155,10 +155,7 @@ def print_eligibility_summary(
     by_status = Counter(e.status for e in eligibility.values())
     for status in Status:
         click.echo(f"  {pad(text.status(status), 10)} {by_status.get(status, 0):>7}")
-    reasons: Counter[RuleId] = Counter()
-    for entry in eligibility.values():
-        for reason in entry.reasons:
-            reasons[RuleId.MASKED if reason in SENSITIVE_REASONS and not include_sensitive else reason] += 1
+    reasons = reason_counts(eligibility.values(), include_sensitive)
     click.echo(text.reasons_heading)
     for reason, count in sorted(reasons.items()):
         click.echo(f"  {reason:<4} {count:>7}")
@@ -289,9 +286,7 @@ def plan_facts(
 def print_plan_summary(
     loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility], plan: Plan, text: Messages
 ) -> None:
-    due = {staff_id for staff_id, entry in eligibility.items() if entry.is_due}
-    moved = {move.staff_id for move in plan.moves if move.rule != "S2"}
-    obligations_met = sum(1 for outcome in plan.obligations if outcome.met)
+    kpis = compute_kpis(loaded.roster, eligibility, plan)
     click.echo(
         text.loaded(
             len(loaded.roster.schools), len(loaded.roster.groups), len(loaded.roster.staff), loaded.params
@@ -299,14 +294,14 @@ def print_plan_summary(
     )
     click.echo(
         text.plan_summary(
-            moves=len(moved),
-            due_moved=len(due & moved),
-            due=len(due),
-            returns=sum(1 for move in plan.moves if move.rule == "S2"),
-            extensions=len(plan.extensions),
+            moves=kpis.moves,
+            due_moved=kpis.due_rotated,
+            due=kpis.due,
+            returns=kpis.returns,
+            extensions=kpis.extensions,
             walks=len(plan.walks),
-            obligations_met=obligations_met,
-            obligations=len(plan.obligations),
+            obligations_met=kpis.obligations_met,
+            obligations=kpis.obligations_total,
         )
     )
     for outcome in plan.obligations:

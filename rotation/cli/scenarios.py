@@ -39,12 +39,13 @@ from rotation.cli.common import (
     time_limit_option,
 )
 from rotation.cli.messages import messages_for
+from rotation.figures import compute_kpis
 from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
 from rotation.plan import SolveStatus
 from rotation.scenarios.multiyear import plan_years
 from rotation.scenarios.solved import SolvedRun, load_and_solve
 from rotation.scenarios.sweep import ScenarioResult, grid_scenarios, parse_grid, run_sweep
-from rotation.scenarios.whatif import compare, new_moves
+from rotation.scenarios.whatif import compare
 from rotation.text import Text
 
 
@@ -129,7 +130,7 @@ def whatif(
         )
     heading = ("指标", "基准", "情景", "差值") if lang == "zh" else ("kpi", "baseline", "scenario", "delta")
     click.echo(f"{pad(heading[0], 26)} {heading[1]:>10} {heading[2]:>10} {heading[3]:>10}")
-    for key, old, new, delta in kpi_table(comparison.baseline, comparison.scenario):
+    for key, old, new, delta in kpi_table(comparison.baseline, comparison.scenario, lang):
         click.echo(f"{pad(key, 26)} {_cell(old):>10} {_cell(new):>10} {_cell(delta):>10}")
     for name, old_value, new_value in comparison.parameter_changes:
         click.echo(f"  {name}: {old_value} → {new_value}")
@@ -307,19 +308,14 @@ def plan_command(
     with bad_input_exits(lang):
         write_multi_year_workbook(output, result, lang, force=force, protect=[workbook])
     for year in result.years:
-        run = year.run
-        moved = {m.staff_id for m in new_moves(run.plan)}
-        due = {staff_id for staff_id, e in run.eligibility.items() if e.is_due}
-        met = sum(1 for o in run.plan.obligations if o.met)
-        returns = sum(1 for m in run.plan.moves if m.rule == "S2")
-        status, total = run.plan.status.value, len(run.plan.obligations)
+        k = compute_kpis(year.run.roster, year.run.eligibility, year.run.plan)
         click.echo(
             _pick(
                 lang,
-                f"{year.year}: {status}, 调动 {len(moved)}, 应交流 {len(due & moved)}/{len(due)}, "
-                f"返回 {returns}, 指标 {met}/{total}",
-                f"{year.year}: {status}, moves {len(moved)}, due rotated {len(due & moved)}/{len(due)}, "
-                f"returns {returns}, obligations {met}/{total}",
+                f"{year.year}: {k.status}, 调动 {k.moves}, 应交流 {k.due_rotated}/{k.due}, "
+                f"返回 {k.returns}, 指标 {k.obligations_met}/{k.obligations_total}",
+                f"{year.year}: {k.status}, moves {k.moves}, due rotated {k.due_rotated}/{k.due}, "
+                f"returns {k.returns}, obligations {k.obligations_met}/{k.obligations_total}",
             )
         )
     click.echo(text.written(output))

@@ -1,12 +1,11 @@
 """The rolling multi-year plan: each summer solved on the roster the previous plan leaves.
 
 ``roll_forward`` applies a year's plan to the roster and moves the effective date on by one year;
-``plan_years`` solves year after year; ``trajectory`` follows each school through the years.
+``plan_years`` solves year after year; a plan's ``trajectory`` follows each school through the years.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -14,9 +13,10 @@ from datetime import date
 from rotation.dates import add_years, whole_years
 from rotation.domain import HistoryEntry, Roster, StaffMember
 from rotation.eligibility import assess_roster
+from rotation.figures import TrajectoryRow, is_return, school_flows
 from rotation.parameters import Parameters
 from rotation.scenarios.solved import SolvedRun
-from rotation.scenarios.whatif import RETURN_RULE, new_moves
+from rotation.text import Text
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,16 @@ class YearResult:
 @dataclass(frozen=True)
 class MultiYearPlan:
     years: tuple[YearResult, ...]
-    stopped: str = ""  # why the roll-forward stopped before the last year, else ""
+    stopped: Text | None = None  # why the roll-forward stopped before the last year
     warnings: tuple[str, ...] = field(default=())
+
+    def trajectory(self) -> list[TrajectoryRow]:
+        """Each school year after year: its due backlog and the flows of each year's plan."""
+        return [
+            row
+            for year in self.years
+            for row in school_flows(year.year, year.run.roster, year.run.eligibility, year.run.plan)
+        ]
 
 
 def roll_forward(run: SolvedRun) -> tuple[Roster, Parameters]:
@@ -54,7 +62,7 @@ def roll_forward(run: SolvedRun) -> tuple[Roster, Parameters]:
         move = moves.get(member.staff_id)
         if move is None:
             staff.append(member)
-        elif move.rule == RETURN_RULE:
+        elif is_return(move.rule):
             staff.append(_returned(member, run, at))
         else:
             staff.append(
@@ -95,7 +103,7 @@ def plan_years(
     time_limit_s: float,
     workers: int = 1,
     seed: int = 0,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Text], None] | None = None,
 ) -> MultiYearPlan:
     """Solve ``years`` summers one after another, each on the roster the previous plan left.
 
@@ -109,67 +117,22 @@ def plan_years(
         eligibility = assess_roster(roster, params)
         year = params.effective_date.year
 
-        def report(line: str, year: int = year) -> None:
+        def report(line: Text, year: int = year) -> None:
             if progress is not None:
-                progress(f"{year}: {line}")
+                progress(Text(f"{year}: {line.en}", f"{year}：{line.zh}"))
 
         plan = solve(roster, params, eligibility, SolveOptions(time_limit_s, workers, seed), report)
         run = SolvedRun(roster, params, eligibility, plan)
         results.append(YearResult(year, run))
         if not plan.status.has_plan:
+            why = plan.explanation
             return MultiYearPlan(
                 tuple(results),
-                f"{year}: {plan.status.value}; " + "; ".join(line.en for line in plan.explanation),
+                Text(
+                    f"{year}: {plan.status.value}; " + "; ".join(line.en for line in why),
+                    f"{year}：{plan.status.label('zh')}；" + "；".join(line.zh for line in why),
+                ),
             )
         if index + 1 < years:
             roster, params = roll_forward(run)
     return MultiYearPlan(tuple(results))
-
-
-@dataclass(frozen=True, slots=True)
-class TrajectoryRow:
-    """One year and school: the due backlog at the start of the summer and the flows of its plan."""
-
-    year: int
-    school_id: str
-    due_backlog: int
-    due_rotated: int
-    moves_out: int
-    moves_in: int
-    returns_home: int  # S2 rows arriving at the school (its own people coming back)
-    returns_leaving: int  # S2 rows leaving the school (hosted people going home)
-    headcount_after: int
-
-
-def trajectory(plan: MultiYearPlan) -> list[TrajectoryRow]:
-    rows = []
-    for year in plan.years:
-        run = year.run
-        moved = {m.staff_id for m in new_moves(run.plan)}
-        due_by_school: Counter[str] = Counter()
-        rotated_by_school: Counter[str] = Counter()
-        for member in run.roster.staff:
-            if run.eligibility[member.staff_id].is_due:
-                due_by_school[member.school_id] += 1
-                rotated_by_school[member.school_id] += member.staff_id in moved
-        out = Counter(m.from_school_id for m in new_moves(run.plan))
-        into = Counter(m.to_school_id for m in new_moves(run.plan))
-        returns = [m for m in run.plan.moves if m.rule == RETURN_RULE]
-        home = Counter(m.to_school_id for m in returns)
-        leaving = Counter(m.from_school_id for m in returns)
-        for school_id, staff in run.roster.staff_by_school.items():
-            after = len(staff) - out[school_id] - leaving[school_id] + into[school_id] + home[school_id]
-            rows.append(
-                TrajectoryRow(
-                    year.year,
-                    school_id,
-                    due_by_school[school_id],
-                    rotated_by_school[school_id],
-                    out[school_id],
-                    into[school_id],
-                    home[school_id],
-                    leaving[school_id],
-                    after,
-                )
-            )
-    return rows

@@ -14,6 +14,7 @@ from rotation.domain import Roster
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.parameters import Parameters
 from rotation.plan import Plan
+from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook
 
 
@@ -37,7 +38,7 @@ def load_and_solve(
     time_limit_s: float,
     workers: int = 1,
     seed: int = 0,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Text], None] | None = None,
 ) -> SolvedRun:
     """Load the workbook with ``scenario_file`` and ``overrides`` over its own parameters, and solve it.
 

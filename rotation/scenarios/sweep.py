@@ -15,9 +15,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 
+from rotation.figures import Kpis, compute_kpis
 from rotation.parameters import ParameterError
 from rotation.scenarios.solved import load_and_solve
-from rotation.scenarios.whatif import Kpis, compute_kpis
 
 # A scenario that has not answered by then is recorded as timed out: the solve itself stops at
 # its time limit, so only loading (a few seconds) and a stuck process can take longer.
@@ -97,7 +97,7 @@ def run_scenario(
         return failed("error", f"{type(error).__name__}: {error}")
     plan = run.plan
     message = "; ".join(line.en for line in plan.explanation) if not plan.status.has_plan else ""
-    kpis = compute_kpis(run) if plan.status.has_plan else None
+    kpis = compute_kpis(run.roster, run.eligibility, plan) if plan.status.has_plan else None
     return ScenarioResult(
         index, dict(overrides), plan.status.value, message, kpis, time.perf_counter() - started
     )
