@@ -664,8 +664,17 @@ class _Plan:
     def groups_of(self, kind: str) -> list[Group]:
         return [g for g in self.district.groups.values() if g.kind == kind]
 
+    @cached_property
+    def groups_by_school(self) -> dict[str, list[Group]]:
+        found: dict[str, list[Group]] = defaultdict(list)
+        for group in self.district.groups.values():
+            for school_id in group.school_ids:
+                found[school_id].append(group)
+        return found
+
     def shared(self, first: str, second: str) -> list[Group]:
-        return [g for g in self.district.groups.values() if first in g.school_ids and second in g.school_ids]
+        """The groups that hold both schools."""
+        return [g for g in self.groups_by_school.get(first, ()) if second in g.school_ids]
 
     def is_hard(self, rule_id: str) -> bool:
         return self.params.is_hard(rule_id)
@@ -1079,7 +1088,6 @@ def _check_c3_destinations(plan: _Plan) -> Iterable[str]:
     """C3: inside a shared group in a direction it exists for, to a school that teaches the band; a
     group named by the row holds both schools. G6's senior-3 condition on every move between paired
     schools. Principals follow P1 instead of the groups."""
-    district = plan.district
     for person, row in plan.new_moves:
         origin, target = plan.school(person.school_id), plan.school(row.to_school_id)
         if origin is None or target is None:
@@ -1113,7 +1121,7 @@ def _check_c3_destinations(plan: _Plan) -> Iterable[str]:
         free_agent = (
             plan.params.destination_scope == "district"
             and plan.standing[person.staff_id].is_due
-            and not any(origin.school_id in g.school_ids for g in district.groups.values())
+            and not plan.groups_by_school.get(origin.school_id)
         )
         if free_agent:
             continue
