@@ -107,7 +107,8 @@ def generator_key() -> str:
 
 def instance_workbook(spec: Spec, key: str) -> tuple[Path, float]:
     """The spec's input workbook, generated unless cached under the same generator key; seconds spent."""
-    from rotation.sample import write_sample
+    from reports.input_workbook import write_input_workbook
+    from rotation.sample import generate
 
     folder = WORK / "instances"
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,8 @@ def instance_workbook(spec: Spec, key: str) -> tuple[Path, float]:
     for stale in folder.glob(f"{spec.name}-s{spec.seed}-*.xlsx"):
         stale.unlink()
     started = time.perf_counter()
-    write_sample(path, spec.size, spec.seed, EFFECTIVE)  # type: ignore[arg-type]
+    roster = generate(spec.size, spec.seed, EFFECTIVE)  # type: ignore[arg-type]
+    write_input_workbook(path, roster, parameters={"effective_date": EFFECTIVE})
     return path, time.perf_counter() - started
 
 

@@ -13,11 +13,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from reports.input_workbook import write_input_workbook
 from rotation.codes import GroupKind, Status
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
 from rotation.parameters import Parameters
-from rotation.sample import Size, write_sample
+from rotation.sample import Size, generate
 
 HERE = Path(__file__).resolve().parent
 EFFECTIVE = date(2027, 9, 1)
@@ -54,7 +55,8 @@ def main() -> None:
     params = Parameters(effective_date=EFFECTIVE)
     for name, size, seed in SAMPLES:
         started = time.perf_counter()
-        roster = write_sample(HERE / name, size, seed, EFFECTIVE, lang="zh", force=True)
+        roster = generate(size, seed, EFFECTIVE)
+        write_input_workbook(HERE / name, roster, "zh", parameters={"effective_date": EFFECTIVE}, force=True)
         print(f"data/{name}: {size}, seed {seed}, written in {time.perf_counter() - started:.1f} s")
         for line in summary(roster, params):
             print(f"  {line}")

@@ -605,7 +605,7 @@ _OTHER_LEVELS: dict[str, Text] = {
     "greedy": Text("greedy", "逐一安排"),
 }
 # A level that is the second part of its code says which, in Chinese too (O2: the count, then tenure).
-_LEVEL_PARTS_ZH: dict[str, str] = {"tenure": "（任教年限长者优先）"}
+_LEVEL_PARTS_ZH: dict[str, str] = {"tenure": "（年限长者优先）"}
 
 
 def level_title(name: str) -> Text:

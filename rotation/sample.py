@@ -32,10 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
-from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
-from reports.input_workbook import write_input_workbook
 from rotation.codes import (
     ACADEMIC_SUBJECTS,
     BANDS_BY_STAGE,
@@ -1233,12 +1231,3 @@ def generate(size: Size | int, seed: int, effective_date: date) -> Roster:
     builder.staff_schools()
     builder.mark_people()
     return builder.roster()
-
-
-def write_sample(
-    path: Path, size: Size | int, seed: int, effective_date: date, lang: str = "zh", force: bool = False
-) -> Roster:
-    """Generate a sample district and write it as an input workbook (with its effective_date); return it."""
-    roster = generate(size, seed, effective_date)
-    write_input_workbook(path, roster, lang, parameters={"effective_date": effective_date}, force=force)
-    return roster

@@ -611,6 +611,7 @@ class Sheets:
     unmoved_due: list[dict[str, object]] | None = None
     schools: list[dict[str, object]] | None = None
     has_host_post: bool = True
+    obligations: list[dict[str, object]] | None = None
 
 
 # --------------------------------------------------------------------------- the plan, resolved
@@ -1490,6 +1491,8 @@ def _check_sheets(plan: _Plan, sheets: Sheets) -> Iterable[str]:
         yield from _check_unmoved_sheet(plan, sheets.unmoved_due)
     if sheets.schools is not None:
         yield from _check_schools_sheet(plan, sheets.schools)
+    if sheets.obligations is not None:
+        yield from _check_obligations_sheet(plan, sheets.obligations)
 
 
 def _shown_reasons(text: str) -> list[str]:
@@ -1579,6 +1582,79 @@ def _check_schools_sheet(plan: _Plan, rows: list[dict[str, object]]) -> Iterable
                 )
 
 
+_YES = ("yes", "y", "true", "1", "是", "√", "达标")
+_NO = ("no", "n", "false", "0", "否", "未达标")
+# Parts of the obligations sheet this checker recounts, in either language (others are not recounted).
+_KEY_PARTS = ("key", "骨干", "骨干占比", "骨干教师")
+_LEADER_PARTS = ("leader", "领导", "干部", "领导干部", "挂职干部", "校级领导和中层干部")
+_G6_PART = re.compile(r"\s*(.+?)\s*[:：]\s*(\S+?)\s*(?:->|→)\s*(\S+)\s*")
+
+
+def _check_obligations_sheet(plan: _Plan, rows: list[dict[str, object]]) -> Iterable[str]:
+    """obligations: each row's ``met`` agrees with its own required and achieved, and the counts this
+    checker can recount without a choice of the solver's (G4, G4 leader, G6, G7, N1 and its key part)
+    agree with the plan. Parts may be written in English or Chinese; a part not recognised is skipped."""
+    for cells in rows:
+        rule = _text(cells.get("rule")).upper()
+        group_id, school_id, part = (_text(cells.get(k)) for k in ("group_id", "school_id", "part"))
+        required, achieved = _number(cells.get("required")), _number(cells.get("achieved"))
+        met_text = normalize(_text(cells.get("met")))
+        met = True if met_text in _YES else False if met_text in _NO else None
+        what = f"{rule} {' '.join(x for x in (group_id, school_id, part) if x)}"
+        if required is not None and achieved is not None and met is not None:
+            if rule == "G3":
+                holds = achieved == required
+            elif rule == "G4" and not part:
+                holds = required <= achieved <= plan.params.alliance_max
+            else:
+                holds = achieved >= required
+            if holds != met:
+                yield (
+                    f"Contract: the obligations sheet shows {what} as {'met' if met else 'not met'} with "
+                    f"{_text(cells.get('achieved'))} achieved of {_text(cells.get('required'))} required."
+                )
+        recount = _recount(plan, rule, group_id, school_id, part)
+        if recount is not None and achieved is not None and recount != achieved:
+            yield (
+                f"Contract: the obligations sheet shows {what} with {_text(cells.get('achieved'))} achieved; "
+                f"the plan gives {recount}."
+            )
+
+
+def _recount(plan: _Plan, rule: str, group_id: str, school_id: str, part: str) -> int | None:
+    """What the plan achieves on one obligations row, or None when this checker does not recount it."""
+    group = plan.district.groups.get(group_id)
+    schools = plan.district.schools
+    if rule == "G4" and group is not None:
+        urban = [s for s in group.school_ids if s in schools and schools[s].area == "urban"]
+        others = [s for s in group.school_ids if s in schools and schools[s].area in ("town", "rural")]
+        sent = [p for u in urban for o in others for p in plan.stock.get((u, o), [])]
+        if not part:
+            return len(sent)
+        return sum(p.post != "teacher" for p in sent) if normalize(part) in _LEADER_PARTS else None
+    if rule == "G6" and group is not None:
+        found = _G6_PART.fullmatch(part)
+        if found is None:
+            return None
+        subject, sender, receiver = found.groups()
+        return sum(_g6_counts(p) and _subject(p) == subject for p in plan.stock.get((sender, receiver), []))
+    if rule == "G3" and group is not None and group.lead is not None and part.count(":") == 1:
+        # required is what the member receives from the lead, achieved what it sends back (docs/decisions.md).
+        post_class, band = (x.strip() for x in part.split(":"))
+        post_class = _code_of({"leader": "领导", **POSTS}, post_class) or post_class
+        band = (_code_of(BANDS, band) or band) if band else "blank"
+        sent = _post_classes(plan.stock.get((school_id, group.lead), []))
+        return sent[f"{post_class}:{band}"]
+    if rule == "G7" and group is not None and group.lead is not None and not part:
+        return len(plan.stock.get((group.lead, school_id), []))
+    if rule == "N1" and school_id in schools:
+        moved = [p for p, _ in plan.new_moves if p.school_id == school_id]
+        if not part:
+            return sum(plan.standing[p.staff_id].is_due for p in moved)
+        return sum(p.is_key for p in moved) if normalize(part) in _KEY_PARTS else None
+    return None
+
+
 # --------------------------------------------------------------------------- reading workbooks
 
 
@@ -1655,6 +1731,11 @@ OUT_ELIGIBILITY = _sheet(
     "eligibility", "资格审查",
     "staff_id:工号 name:姓名 school_id:学校代码 status:状态 reasons:依据 tenure_years:本校任教年限 age:年龄",
     "staff_id school_id status reasons",
+)  # fmt: skip
+OUT_OBLIGATIONS = _sheet(
+    "obligations", "指标完成",
+    "rule:依据 group_id:集团代码 school_id:学校代码 part:项目 required:要求 achieved:实际 met:是否达标",
+    "rule group_id school_id part required achieved met",
 )  # fmt: skip
 OUT_UNMOVED = _sheet(
     "unmoved_due", "未安排", "staff_id:工号 name:姓名 school_id:学校代码 reason:原因", "staff_id school_id"
@@ -1979,6 +2060,7 @@ def _read_plan_sheets(path: Path) -> tuple[list[AssignmentRow], list[WalkRow], S
             ("eligibility", OUT_ELIGIBILITY),
             ("unmoved_due", OUT_UNMOVED),
             ("schools", OUT_SCHOOLS),
+            ("obligations", OUT_OBLIGATIONS),
         ):
             table = _table(book, sheet, problems, optional=True)
             report[name] = [cells for cells, _ in table[0]] if table else None
@@ -1987,7 +2069,9 @@ def _read_plan_sheets(path: Path) -> tuple[list[AssignmentRow], list[WalkRow], S
     if problems:
         raise PlanReadError(problems)
     has_host_post = found is not None and "host_post" in found[1]
-    sheets = Sheets(report["eligibility"], report["unmoved_due"], report["schools"], has_host_post)
+    sheets = Sheets(
+        report["eligibility"], report["unmoved_due"], report["schools"], has_host_post, report["obligations"]
+    )
     return assignments, walks, sheets
 
 

@@ -69,6 +69,7 @@ PLAN_COLUMNS = {
     "eligibility": ["staff_id", "name", "school_id", "status", "reasons", "tenure_years", "age"],
     "unmoved_due": ["staff_id", "name", "school_id", "reason"],
     "schools": ["school_id", "headcount_before", "out", "in", "headcount_after", "key_before", "key_after"],
+    "obligations": ["rule", "group_id", "school_id", "part", "required", "achieved", "met"],
     "walking": ["staff_id", "name", "home_school_id", "school_id", "subject"],
     "run": ["key", "value"],
 }  # fmt: skip
@@ -223,10 +224,12 @@ def check(tmp_path: Path) -> Check:
         eligibility: Iterable[Row] | None = None,
         unmoved_due: Iterable[Row] | None = None,
         schools: Iterable[Row] | None = None,
+        obligations: Iterable[Row] | None = None,
         **params: object,
     ) -> list[str]:
         n = next(counter)
-        report = {"eligibility": eligibility, "unmoved_due": unmoved_due, "schools": schools}
+        report = {"eligibility": eligibility, "unmoved_due": unmoved_due, "schools": schools,
+                  "obligations": obligations}  # fmt: skip
         plan = write_plan(
             tmp_path / f"plan{n}.xlsx",
             moves,
@@ -581,6 +584,51 @@ def test_schools_sheet_headcounts_and_key_teachers(check: Check) -> None:
     assert check(PAIR, SWAP, schools=rows) == []
     rows[0]["headcount_after"] = 4
     assert ids(check(PAIR, SWAP, schools=rows)) == {"Contract"}
+
+
+def obligation(rule: str, group_id: str | None, school_id: str | None, part: str | None,
+               required: int, achieved: int, met: str) -> Row:  # fmt: skip
+    return {"rule": rule, "group_id": group_id, "school_id": school_id, "part": part,
+            "required": required, "achieved": achieved, "met": met}  # fmt: skip
+
+
+def test_obligations_sheet_agrees_with_the_plan_in_either_language(check: Check) -> None:
+    # The swap sends a1 from urban A to town B (G4: 1 of [3, 5]) and rotates one due person from each.
+    rows = [
+        obligation("G4", "U", None, None, 3, 1, "否"),
+        obligation("N1", None, "A", None, 1, 1, "是"),
+        obligation("N1", None, "A", "骨干", 1, 0, "否"),
+        obligation("N1", None, "B", "key", 1, 0, "no"),
+        obligation("G1", "U", "B", "管理团队", 3, 7, "是"),  # G1 is a split of the solver's: not recounted
+    ]
+    assert check(PAIR, SWAP, obligations=rows) == []
+    miscounted = [obligation("G4", "U", None, None, 3, 2, "否")]
+    assert ids(check(PAIR, SWAP, obligations=miscounted)) == {"Contract"}
+    claimed = [obligation("N1", None, "A", "骨干", 1, 0, "是")]
+    assert ids(check(PAIR, SWAP, obligations=claimed)) == {"Contract"}
+    over_the_top = [obligation("G4", "U", None, None, 0, 1, "yes")]  # G4's maximum is part of it
+    assert ids(check(PAIR, SWAP, obligations=over_the_top, alliance_min=0, alliance_max=0)) == {"Contract"}
+
+
+def test_obligations_sheet_recounts_g3_g6_and_g7(check: Check) -> None:
+    maths = person("p1", "Q", "数学", "senior", home="P", senior3=True)
+    rows = [
+        obligation("G6", "H", "Q", "数学:P->Q", 1, 1, "是"),
+        obligation("G6", "H", "P", "数学:Q->P", 1, 0, "否"),
+    ]
+    assert check(HS.plus(maths), obligations=rows) == []
+    assert ids(check(HS.plus(maths), obligations=[{**rows[1], "achieved": 1, "met": "是"}])) == {"Contract"}
+    kg = Case(
+        [school("K", "kindergarten"), school("K1", "kindergarten", "rural")],
+        group("KG", "kindergarten", "K", "K1"),
+        [person("g1", "K1", band="kindergarten", home="K")],
+    )
+    assert check(kg, obligations=[obligation("G7", "KG", "K1", None, 1, 1, "是")]) == []
+    assert check(kg, obligations=[obligation("G7", "KG", "K1", None, 1, 2, "是")]) != []
+    back = person("s2", "L", post="middle_manager", home="M")
+    g3 = [obligation("G3", "T", "M", "中层干部:小学低段", 1, 1, "是")]
+    assert check(tight(sent("s1", post="middle_manager"), back), obligations=g3) == []
+    assert check(tight(sent("s1", post="middle_manager")), obligations=g3) != []
 
 
 # --------------------------------------------------------------------------- P1, P2

@@ -36,7 +36,7 @@ from rotation.codes import (
 from rotation.domain import Pin, PinKind, Roster, StaffMember
 from rotation.eligibility import assess_roster
 from rotation.parameters import Parameters
-from rotation.sample import _LAYOUTS, _DistrictBuilder, generate, write_sample
+from rotation.sample import _LAYOUTS, _DistrictBuilder, generate
 
 EFFECTIVE = date(2027, 9, 1)
 PARAMS = Parameters(effective_date=EFFECTIVE)
@@ -552,11 +552,10 @@ def test_the_input_workbook_keeps_ids_as_text_dates_as_dates_and_codes_in_its_la
     assert row["岗位"] == tiny.staff[0].post.zh
 
 
-def test_write_sample_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
+def test_a_written_sample_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
     path = tmp_path / "tiny.xlsx"
-    roster = write_sample(path, "tiny", 7, EFFECTIVE)
-    assert roster == generate("tiny", 7, EFFECTIVE)
+    write_input_workbook(path, generate("tiny", 7, EFFECTIVE))
     with pytest.raises(OutputExistsError):
-        write_sample(path, "tiny", 8, EFFECTIVE)
-    write_sample(path, "tiny", 8, EFFECTIVE, lang="en", force=True)
+        write_input_workbook(path, generate("tiny", 8, EFFECTIVE))
+    write_input_workbook(path, generate("tiny", 8, EFFECTIVE), lang="en", force=True)
     assert open_xlsx(path, read_only=True).sheetnames[:3] == ["schools", "groups", "staff"]

@@ -86,11 +86,13 @@ def template(out: Path, lang: str, force: bool) -> None:
 @FORCE
 def sample(out: Path, size: str, seed: int, effective_date: datetime | None, lang: str, force: bool) -> None:
     """Generate a realistic sample district workbook, deterministic by seed."""
-    from rotation.sample import write_sample
+    from reports.input_workbook import write_input_workbook
+    from rotation.sample import generate
 
     day = effective_date.date() if effective_date else Parameters().effective_date
     with bad_input_exits(lang):
-        write_sample(out, size, seed, day, lang=lang, force=force)  # type: ignore[arg-type]
+        roster = generate(size, seed, day)  # type: ignore[arg-type]
+        write_input_workbook(out, roster, lang, parameters={"effective_date": day}, force=force)
     click.echo(messages_for(lang).sample_written(out, size, seed))
 
 
