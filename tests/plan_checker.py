@@ -378,7 +378,8 @@ class Params:
         changes: dict[str, object] = {}
         problems: list[str] = []
         for f in fields(self):
-            if f.name not in values:
+            blank = values.get(f.name) is None or _text(values.get(f.name)) == ""
+            if f.name not in values or (blank and f.name not in ("soft", "hard")):
                 continue
             try:
                 changes[f.name] = _param_value(f.name, getattr(self, f.name), values[f.name])
@@ -438,9 +439,7 @@ def as_params(params: object | None, base: Params | None = None) -> Params:
     if isinstance(params, Mapping):
         return start.updated(params, "parameters")
     known = {f.name: getattr(params, f.name) for f in fields(Params) if hasattr(params, f.name)}
-    result = start.updated(known, "parameters")
-    # An object whose own soft/hard leave N1 soft by default says so by is_soft; nothing more to read.
-    return result
+    return start.updated(known, "parameters")
 
 
 # --------------------------------------------------------------------------- eligibility: T1 T2 E1-E7 S1 S2
