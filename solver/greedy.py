@@ -71,10 +71,9 @@ from solver.requirements import (
 )
 from solver.rules.school import c1_brief, c2_brief, c4_brief
 from solver.rules.stints import s1_earliest_return
-from solver.settings import SolveOptions
+from solver.settings import Progress, SolveOptions
 from solver.solve import check_pins
 
-Progress = Callable[[str], None]
 # A hard rule the greedy keeps move by move: ("C1", school, subject, band), ("C2", school),
 # ("C4", school), ("G3", lead, member, post class, band), ("G4", alliance). Bands are their
 # values ("" for none) so that every key is a tuple of strings.
@@ -361,9 +360,16 @@ def solve_greedy(
             state.shift(member, pin.to_school_id, True)  # a must pin is the planner's, made as given
 
     _settle_returns(state, staying_at)
-    say(f"greedy: {len(state.returned)} return(s), {len(state.decided) - len(state.returned)} extension(s)")
+    returns, extensions = len(state.returned), len(state.decided) - len(state.returned)
+    say(
+        Text(
+            f"greedy: {returns} return(s), {extensions} extension(s)",
+            f"逐一安排：期满返回 {returns} 人，延长 {extensions} 人",
+        )
+    )
     reasons = _rotate_due(state, staying_at, order)
-    say(f"greedy: {sum(eligibility[s].is_due for s in state.moved_to)} due people rotated")
+    rotated = sum(eligibility[s].is_due for s in state.moved_to)
+    say(Text(f"greedy: {rotated} due people rotated", f"逐一安排：应交流人员交流 {rotated} 人"))
     _fill_tight(state, staying_at, order)
     _fill_g4(state, staying_at, order)
     _fill_g6(state, staying_at, order)
@@ -727,8 +733,12 @@ def _plan(state: _State, reasons: dict[str, Text], wall: float, say: Progress) -
     )
     level = LevelResult(LEVEL_NAME, status, float(due_rotated), 0.0, 1.0, wall)
     say(
-        f"done: greedy {status}, {due_rotated} due rotated, "
-        f"{len(missed)} hard obligation(s) missed, {wall:.1f}s"
+        Text(
+            f"done: greedy {status}, {due_rotated} due rotated, "
+            f"{len(missed)} hard obligation(s) missed, {wall:.1f}s",
+            f"完成：逐一安排 {status.label('zh')}，应交流人员交流 {due_rotated} 人，"
+            f"未完成硬指标 {len(missed)} 项，{wall:.1f} 秒",
+        )
     )
     return Plan(
         status,

@@ -31,7 +31,6 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,13 +40,13 @@ import numpy.typing as npt
 from highspy.highs import HighsCallbackEvent
 
 from rotation.plan import LevelResult, SolveStatus
+from rotation.text import Text
 from solver.model import BuiltModel
 from solver.objective import Level
+from solver.settings import Progress, SolveSettings, level_label, progress_line
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model_helper
-
-    from solver.settings import SolveSettings
 
 # CP-SAT writes an unbounded side of a domain as ±(2^63 − 1); anything this far out is infinite.
 CP_SAT_UNBOUNDED = 2**62
@@ -193,11 +192,12 @@ def optimise_mip(
     first_status = SolveStatus.UNKNOWN
     for position, level in enumerate(levels):
         budget = min(settings.remaining(), 2 * settings.remaining() / (len(levels) - position))
-        label = f"{built.data.label} {level.name}"
+        label = level_label(built.data.label, level.name, "MIP")
         result, found = _solve_level(highs, program, level, budget, label, settings.report)
         settings.report(
-            f"{built.data.label} {level.name}: {result.status} (MIP) objective {result.objective:g} "
-            f"bound {result.best_bound:g} gap {result.gap:.2%} {result.wall_time_s:.1f}s"
+            progress_line(
+                label, result.status, result.objective, result.best_bound, result.gap, result.wall_time_s
+            )
         )
         results.append(result)
         if position == 0:
@@ -268,8 +268,8 @@ def _solve_level(
     program: LinearProgram,
     level: Level,
     budget: float,
-    label: str,
-    report: Callable[[str], None],
+    label: Text,
+    report: Progress,
 ) -> tuple[LevelResult, list[int] | None]:
     if not program.columns:
         # Nothing to decide: HiGHS calls an empty model optimal without reading its rows, which are
@@ -287,8 +287,9 @@ def _solve_level(
     def improved(event: HighsCallbackEvent) -> None:
         out = event.data_out
         report(
-            f"{label}: (MIP) objective {out.objective_function_value:g} bound {out.mip_dual_bound:g} "
-            f"gap {out.mip_gap:.2%} {out.running_time:.1f}s"
+            progress_line(
+                label, None, out.objective_function_value, out.mip_dual_bound, out.mip_gap, out.running_time
+            )
         )
 
     highs.cbMipImprovingSolution.subscribe(improved)

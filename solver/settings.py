@@ -7,9 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from rotation.catalogue import level_title
 from rotation.domain import Pin
+from rotation.plan import SolveStatus
+from rotation.text import Text
 
-Progress = Callable[[str], None]
+# Receives live progress sentences; a command prints them in its language.
+Progress = Callable[[Text], None]
 
 
 # Who optimises each component's model: CP-SAT, or HiGHS's branch and cut on the same model (solver/mip.py).
@@ -38,8 +42,28 @@ class SolveSettings:
 
     seed: int
     deadline: float
-    report: Callable[[str], None]
+    report: Progress
     engine: Engine = "cp-sat"
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
+
+
+def level_label(part: Text, level_name: str, engine: str = "") -> Text:
+    """Where a live line is: ``component 1/3 O2 due rotated`` / ``第 1/3 部分 O2 应交流人员交流``, and the
+    engine when it is not CP-SAT's (``(MIP)``)."""
+    title = level_title(level_name)
+    tag = f" ({engine})" if engine else ""
+    return Text(f"{part.en} {title.en}{tag}", f"{part.zh} {title.zh}{tag}")
+
+
+def progress_line(
+    label: Text, status: SolveStatus | None, objective: float, bound: float, gap: float, seconds: float
+) -> Text:
+    """A level's live line: its status once finished (None while solving), objective, bound, gap, time."""
+    status_en = f" {status}" if status is not None else ""
+    status_zh = f"{status.label('zh')} " if status is not None else ""
+    return Text(
+        f"{label.en}:{status_en} objective {objective:g} bound {bound:g} gap {gap:.2%} {seconds:.1f}s",
+        f"{label.zh}：{status_zh}目标值 {objective:g} 界 {bound:g} 差距 {gap:.2%} {seconds:.1f} 秒",
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
@@ -29,7 +29,7 @@ from solver.explain import explain_infeasible, unmoved_reasons
 from solver.mip import optimise_mip
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import LEVEL_NAMES, Level, weighted_level
-from solver.settings import DEFAULT_OPTIONS, Progress, SolveOptions, SolveSettings
+from solver.settings import DEFAULT_OPTIONS, Progress, SolveOptions, SolveSettings, level_label, progress_line
 from solver.solution import read_plan
 
 # Status of a merged plan: the worst of its components.
@@ -60,8 +60,8 @@ PROGRESS_INTERVAL_S = 0.25
 class PinError(ValueError):
     """Pins refused before solving; ``problems`` has one sentence per pin naming the rule that forbids it."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: list[Text]) -> None:
+        super().__init__("\n".join(problem.en for problem in problems))
         self.problems = problems
 
 
@@ -95,7 +95,12 @@ def solve(
         plans = list(pool.map(run, components))
     plan = merge_plans(plans, time.monotonic() - started)
     if progress is not None:
-        progress(f"done: {plan.status}, {len(components)} component(s), {plan.wall_time_s:.1f}s")
+        progress(
+            Text(
+                f"done: {plan.status}, {len(components)} component(s), {plan.wall_time_s:.1f}s",
+                f"完成：{plan.status.label('zh')}，{len(components)} 个部分，{plan.wall_time_s:.1f} 秒",
+            )
+        )
     return plan
 
 
@@ -103,29 +108,52 @@ def check_pins(
     roster: Roster, params: Parameters, eligibility: Mapping[str, Eligibility], pins: tuple[Pin, ...]
 ) -> None:
     """Refuse, all at once, pins that name unknown people or schools, or must-pins no plan may honour."""
-    problems: list[str] = []
+    problems: list[Text] = []
     musts: dict[str, list[str]] = {}
     for pin in pins:
-        label = f"{pin.kind.value} pin {pin.staff_id} -> {pin.to_school_id}"
+        kind_zh = "必须" if pin.kind is PinKind.MUST else "禁止"
+        label = Text(
+            f"{pin.kind.value} pin {pin.staff_id} -> {pin.to_school_id}",
+            f"指定调动（{kind_zh}）{pin.staff_id} -> {pin.to_school_id}",
+        )
         member = roster.staff_by_id.get(pin.staff_id)
         if member is None:
-            problems.append(f"{label}: no staff member {pin.staff_id}")
+            problems.append(
+                Text(
+                    f"{label.en}: no staff member {pin.staff_id}",
+                    f"{label.zh}：没有工号为 {pin.staff_id} 的教职工",
+                )
+            )
         elif pin.to_school_id not in roster.schools:
-            problems.append(f"{label}: no school {pin.to_school_id}")
+            problems.append(
+                Text(
+                    f"{label.en}: no school {pin.to_school_id}",
+                    f"{label.zh}：没有代码为 {pin.to_school_id} 的学校",
+                )
+            )
         elif pin.kind is PinKind.MUST:
             reason = c3_why_not(member, pin.to_school_id, roster, params, eligibility[pin.staff_id])
             if reason is not None:
-                problems.append(f"{label} refused: {reason}")
+                problems.append(Text(f"{label.en} refused: {reason.en}", f"{label.zh} 不予接受：{reason.zh}"))
             musts.setdefault(pin.staff_id, []).append(pin.to_school_id)
     for staff_id, schools in sorted(musts.items()):
         if len(set(schools)) > 1:
+            targets = ", ".join(sorted(set(schools)))
             problems.append(
-                f"must pins {staff_id}: one person cannot move to {', '.join(sorted(set(schools)))}"
+                Text(
+                    f"must pins {staff_id}: one person cannot move to {targets}",
+                    f"必须调动 {staff_id}：一个人不能同时调往 {targets}",
+                )
             )
     never = {(p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.NEVER}
     for staff_id, schools in sorted(musts.items()):
         for school_id in sorted(set(schools) & {s for who, s in never if who == staff_id}):
-            problems.append(f"pins {staff_id} -> {school_id}: both must and never")
+            problems.append(
+                Text(
+                    f"pins {staff_id} -> {school_id}: both must and never",
+                    f"指定调动 {staff_id} -> {school_id}：既为必须又为禁止",
+                )
+            )
     if problems:
         raise PinError(problems)
 
@@ -238,7 +266,7 @@ def _solve_level(
     built: BuiltModel, level: Level, settings: SolveSettings, budget: float
 ) -> tuple[LevelResult, list[int] | None]:
     solver = make_solver(settings.seed, budget)
-    label = f"{built.data.label} {level.name}"
+    label = level_label(built.data.label, level.name)
     callback = _LevelProgress(label, settings.report)
     started = time.monotonic()
     code = solver.solve(built.model, callback)
@@ -249,14 +277,14 @@ def _solve_level(
     objective = solver.objective_value if level.terms else 0.0
     bound = solver.best_objective_bound if level.terms else 0.0
     gap = abs(objective - bound) / max(1.0, abs(objective))
-    settings.report(f"{label}: {status} objective {objective:g} bound {bound:g} gap {gap:.2%} {wall:.1f}s")
+    settings.report(progress_line(label, status, objective, bound, gap, wall))
     return LevelResult(level.name, status, objective, bound, gap, wall), list(solver.response_proto.solution)
 
 
 class _LevelProgress(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution of a level (the throttle keeps it to a few lines a second)."""
 
-    def __init__(self, label: str, report: Callable[[str], None]) -> None:
+    def __init__(self, label: Text, report: Progress) -> None:
         super().__init__()
         self._label = label
         self._report = report
@@ -266,7 +294,7 @@ class _LevelProgress(cp_model.CpSolverSolutionCallback):
         objective, bound = self.objective_value, self.best_objective_bound
         gap = abs(objective - bound) / max(1.0, abs(objective))
         elapsed = time.monotonic() - self._started
-        self._report(f"{self._label}: objective {objective:g} bound {bound:g} gap {gap:.2%} {elapsed:.1f}s")
+        self._report(progress_line(self._label, None, objective, bound, gap, elapsed))
 
 
 class _Clock:
@@ -300,7 +328,7 @@ class _Throttle:
         self._lock = threading.Lock()
         self._last = started - PROGRESS_INTERVAL_S
 
-    def __call__(self, line: str) -> None:
+    def __call__(self, line: Text) -> None:
         if self._progress is None:
             return
         with self._lock:

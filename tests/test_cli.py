@@ -42,7 +42,7 @@ def reason_count(output: str, label: str) -> int:
 def test_check_prints_counts_by_status_and_reason(tiny: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "330 staff" in result.output
+    assert "353 staff" in result.output
     assert "effective date 2027-09-01" in result.output
     for label in ("due", "exempt", "not_due", "locked", "returning", "T1", "E*"):
         assert label in result.output

@@ -15,43 +15,100 @@ from typing import NoReturn
 import click
 
 from rotation import __version__
+from rotation.cli.language import option
 from rotation.cli.messages import Messages
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
+from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook, WorkbookError, load_workbook
 
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 
-LANG = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of output."
+LANG = option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help=Text("Language of output.", "输出的语言：zh 中文，en 英文。"),
 )
-FORCE = click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-EFFECTIVE_DATE = click.option(
+FORCE = option(
+    "--force", is_flag=True, help=Text("Overwrite an existing output file.", "覆盖已存在的输出文件。")
+)
+EFFECTIVE_DATE = option(
     "--effective-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Date the rotation takes effect (default: the next 1 September).",
+    metavar=Text("YYYY-MM-DD", "年-月-日"),
+    help=Text(
+        "Date the rotation takes effect (default: the next 1 September).",
+        "交流生效日期（默认：下一个 9 月 1 日）。",
+    ),
 )
-SET = click.option("--set", "flags", multiple=True, metavar="KEY=VALUE", help="Override a parameter.")
-SCENARIO = click.option(
-    "--scenario", type=click.Path(dir_okay=False, path_type=Path), default=None, help="TOML scenario file."
+SET = option(
+    "--set",
+    "flags",
+    multiple=True,
+    metavar=Text("KEY=VALUE", "参数=值"),
+    help=Text(
+        "Override a parameter.",
+        "修改一个参数（可重复），如 --set max_outflow_ratio=0.25 或 --set soft=G4,G6。",
+    ),
 )
-OUTPUT = click.option(
-    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True
+SCENARIO = option(
+    "--scenario",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar=Text("FILE.toml", "情景.toml"),
+    help=Text("TOML scenario file.", "参数情景文件（TOML）。"),
 )
-WORKERS = click.option("--workers", type=int, default=0, help="Solver threads (0: every core).")
-SOLVE_SEED = click.option(
-    "--seed", type=int, default=0, show_default=True, help="Same input and seed, same plan."
+OUTPUT = option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar=Text("FILE", "文件"),
+    help=Text(
+        "The file to write (never the input; an existing file only with --force).",
+        "要写出的文件（不能是输入文件；已存在的文件须加 --force）。",
+    ),
+)
+WORKERS = option(
+    "--workers",
+    type=int,
+    default=0,
+    metavar=Text("N", "N"),
+    help=Text("Solver threads (0: every core).", "求解线程数（0：全部核心）。"),
+)
+SOLVE_SEED = option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    metavar=Text("N", "N"),
+    help=Text("Same input and seed, same plan.", "输入和种子相同，方案相同。"),
 )
 
 
-def time_limit_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    return click.option("--time-limit", type=float, default=60.0, show_default=True, help=help_text)
+def time_limit_option(help_text: Text) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return option(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        show_default=True,
+        metavar=Text("SECONDS", "秒"),
+        help=help_text,
+    )
 
 
-INCLUDE_SENSITIVE = click.option(
-    "--include-sensitive", is_flag=True, help="Show E4/E5 (maternity, medical) reasons instead of E*."
+INCLUDE_SENSITIVE = option(
+    "--include-sensitive",
+    is_flag=True,
+    help=Text(
+        "Show E4/E5 (maternity, medical) reasons instead of E*.",
+        "显示 E4/E5（孕产、病情）原因，而不是 E*。",
+    ),
 )
 
 
@@ -127,20 +184,13 @@ def print_warnings(warnings: Sequence[str], text: Messages) -> None:
         click.echo(text.warning(warning), err=True)
 
 
-def pad(text: str, width: int) -> str:
-    """Left-align in ``width`` terminal cells, counting Chinese characters as two."""
-    from reports.xlsx import text_width
-
-    return text + " " * max(width - text_width(text), 0)
-
-
-def live_line() -> Callable[[str], None] | None:
-    """A progress printer that rewrites one stderr line, only on a terminal."""
+def live_line(lang: str) -> Callable[[Text], None] | None:
+    """A progress printer that rewrites one stderr line in ``lang``, only on a terminal."""
     if not sys.stderr.isatty():
         return None
 
-    def show(line: str) -> None:
-        sys.stderr.write("\r\x1b[2K" + line)
+    def show(line: Text) -> None:
+        sys.stderr.write("\r\x1b[2K" + line.pick(lang))
         sys.stderr.flush()
 
     return show

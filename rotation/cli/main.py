@@ -16,6 +16,7 @@ from typing import cast
 
 import click
 
+from reports.labels import part_text
 from rotation import __version__
 from rotation.cli.common import (
     EFFECTIVE_DATE,
@@ -35,36 +36,65 @@ from rotation.cli.common import (
     live_line,
     load,
     load_for_output,
-    pad,
     print_warnings,
     run_facts,
     time_limit_option,
 )
-from rotation.cli.messages import Messages, messages_for
+from rotation.cli.language import TextGroup, TextOption, argument, option
+from rotation.cli.messages import Messages, messages_for, pad
 from rotation.cli.reports import notices, report
 from rotation.cli.scenarios import plan_command, sweep, whatif
 from rotation.codes import Status
+from rotation.destinations import c3_destinations, c3_no_destination
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.figures import compute_kpis, reason_counts
 from rotation.parameters import Parameters
 from rotation.plan import Plan, SolveStatus
+from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook, load_pins
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_NO_PLAN", "main"]
 
+# Schools listed by check: those with the most due people, and those with the most who can move nowhere.
+MOST_DUE_SHOWN = 10
+NOWHERE_SHOWN = 10
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rotation")
+
+@click.group(
+    cls=TextGroup,
+    text=Text(
+        "Plan the yearly teacher and principal rotation (交流轮岗) of a district.",
+        "规划全区教师和校长的年度交流轮岗。",
+    ),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(
+    __version__,
+    prog_name="rotation",
+    message="%(prog)s %(version)s",
+    cls=TextOption,
+    text=Text("Show the version and exit.", "显示版本并退出。"),
+)
 def main() -> None:
-    """Plan the yearly teacher and principal rotation (交流轮岗) of a district."""
+    pass
 
 
-@main.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+OUT = argument("out", metavar=Text("OUT", "输出文件"), type=click.Path(dir_okay=False, path_type=Path))
+WORKBOOK = argument(
+    "workbook", metavar=Text("WORKBOOK", "工作簿"), type=click.Path(dir_okay=False, path_type=Path)
+)
+
+
+@main.command(
+    text=Text(
+        "Write a blank input workbook with the contract's sheets, headers and dropdowns.",
+        "写出空白输入工作簿：约定的工作表、表头和下拉选项。",
+    )
+)
+@OUT
 @LANG
 @FORCE
 def template(out: Path, lang: str, force: bool) -> None:
-    """Write a blank input workbook with the contract's sheets, headers and dropdowns."""
     from reports.input_workbook import write_template
 
     with bad_input_exits(lang):
@@ -72,20 +102,34 @@ def template(out: Path, lang: str, force: bool) -> None:
     click.echo(messages_for(lang).template_written(out))
 
 
-@main.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@main.command(
+    text=Text(
+        "Generate a realistic sample district workbook, deterministic by seed.",
+        "生成一个逼真的示例区县工作簿，种子相同则内容相同。",
+    )
+)
+@OUT
+@option(
     "--size",
     type=click.Choice(["tiny", "district", "city", "large"]),
     default="district",
     show_default=True,
+    help=Text(
+        "tiny ~300 staff, district ~6,000, city ~40,000, large ~100,000.",
+        "规模：tiny 约 300 人，district 约 6000 人，city 约 40000 人，large 约 100000 人。",
+    ),
 )
-@click.option("--seed", type=int, required=True, help="Same seed, same workbook.")
+@option(
+    "--seed",
+    type=int,
+    required=True,
+    metavar=Text("N", "N"),
+    help=Text("Same seed, same workbook.", "种子相同，工作簿相同。"),
+)
 @EFFECTIVE_DATE
 @LANG
 @FORCE
 def sample(out: Path, size: str, seed: int, effective_date: datetime | None, lang: str, force: bool) -> None:
-    """Generate a realistic sample district workbook, deterministic by seed."""
     from reports.input_workbook import write_input_workbook
     from rotation.sample import generate
 
@@ -96,17 +140,26 @@ def sample(out: Path, size: str, seed: int, effective_date: datetime | None, lan
     click.echo(messages_for(lang).sample_written(out, size, seed))
 
 
-@main.command()
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@main.command(
+    text=Text(
+        "Validate a staff workbook and say who is due, exempt, locked or returning.",
+        "检查教职工工作簿，并统计应交流、暂不纳入、交流中和期满返回的人员。",
+    )
+)
+@WORKBOOK
 @EFFECTIVE_DATE
 @SET
 @SCENARIO
-@click.option(
+@option(
     "--export",
     "export",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the eligibility and run sheets to this workbook.",
+    metavar=Text("FILE", "文件"),
+    help=Text(
+        "Write the eligibility and run sheets to this workbook.",
+        "把资格审查和运行信息工作表写到这个工作簿。",
+    ),
 )
 @LANG
 @INCLUDE_SENSITIVE
@@ -121,7 +174,6 @@ def check(
     include_sensitive: bool,
     force: bool,
 ) -> None:
-    """Validate a staff workbook and say who is due, exempt, locked or returning."""
     started = time.perf_counter()
     text = messages_for(lang)
     with bad_input_exits(lang):
@@ -165,37 +217,73 @@ def print_eligibility_summary(
         roster.staff_by_id[staff_id].school_id for staff_id, e in eligibility.items() if e.is_due
     )
     click.echo(text.most_due_heading)
-    for school_id, count in sorted(due_by_school.items(), key=lambda item: (-item[1], item[0]))[:10]:
+    most_due = sorted(due_by_school.items(), key=lambda item: (-item[1], item[0]))
+    for school_id, count in most_due[:MOST_DUE_SHOWN]:
         school = roster.schools[school_id]
         headcount = len(roster.staff_by_school[school_id])
         share = count / headcount
         click.echo(f"  {school_id:<10} {pad(school.name, 20)} {count:>4} / {headcount:<4} {share:>5.0%}")
+    print_nowhere(loaded, eligibility, text)
 
 
-@main.command()
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+def print_nowhere(loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility], text: Messages) -> None:
+    """The due people C3 lets go nowhere, by school with the reason, and the lever when their school is
+    in no group: without a destination the solver cannot rotate them, whatever else the plan does."""
+    roster, params = loaded.roster, loaded.params
+    reasons: dict[str, Counter[str]] = {}
+    for member in roster.staff:
+        entry = eligibility[member.staff_id]
+        if entry.is_due and not c3_destinations(member, roster, params, entry):
+            reason = c3_no_destination(member, roster, params).pick(text.lang)
+            reasons.setdefault(member.school_id, Counter())[reason] += 1
+    if not reasons:
+        return
+    by_school = {school_id: sum(counts.values()) for school_id, counts in reasons.items()}
+    click.echo(text.nowhere_heading(sum(by_school.values()), len(by_school)))
+    for school_id, count in sorted(by_school.items(), key=lambda item: (-item[1], item[0]))[:NOWHERE_SHOWN]:
+        name = roster.schools[school_id].name
+        reason = reasons[school_id].most_common(1)[0][0]
+        click.echo(f"  {school_id:<10} {pad(name, 20)} {count:>4}  {reason}")
+    in_no_group = sum(n for school_id, n in by_school.items() if not roster.groups_by_school[school_id])
+    if in_no_group and params.destination_scope == "group":
+        click.echo(text.nowhere_lever(in_no_group))
+
+
+@main.command(
+    text=Text(
+        "Solve the summer's rotation plan and write the assignment workbook.",
+        "求解今年暑期的交流方案，并写出方案工作簿。",
+    )
+)
+@WORKBOOK
 @OUTPUT
 @EFFECTIVE_DATE
 @SET
 @SCENARIO
-@click.option(
+@option(
     "--pins",
     "pins_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Workbook of pins: staff_id, to_school_id, kind (must | never).",
+    metavar=Text("FILE", "文件"),
+    help=Text(
+        "Workbook of pins: staff_id, to_school_id, kind (must | never).",
+        "指定调动工作簿：工号（staff_id）、交流学校代码（to_school_id）、类型（must 必须 | never 禁止）。",
+    ),
 )
-@time_limit_option("Seconds for the whole solve.")
+@time_limit_option(Text("Seconds for the whole solve.", "整个求解的时限（秒）。"))
 @WORKERS
 @SOLVE_SEED
-@click.option(
+@option(
     "--method",
     type=click.Choice(["cp-sat", "mip", "greedy"]),
     default="cp-sat",
     show_default=True,
-    help=(
+    help=Text(
         "cp-sat: the proven optimum; mip: the same model under HiGHS, to cross-check it; "
-        "greedy: the first-fit procedure done by hand, for comparison."
+        "greedy: the first-fit procedure done by hand, for comparison.",
+        "cp-sat：经证明的最优方案；mip：同一模型交给 HiGHS 求解，用于核对；"
+        "greedy：模拟手工逐个安排的做法，用于对比。",
     ),
 )
 @LANG
@@ -216,7 +304,6 @@ def solve(
     include_sensitive: bool,
     force: bool,
 ) -> None:
-    """Solve the summer's rotation plan and write the assignment workbook."""
     from reports.plan_workbook import write_plan_workbook
     from solver.methods import Method, solve_by
     from solver.settings import SolveOptions
@@ -229,17 +316,17 @@ def solve(
         extra_pins = load_pins(pins_file, loaded.roster) if pins_file is not None else ()
     eligibility = assess_roster(loaded.roster, loaded.params)
     options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins))
-    show = live_line()
+    show = live_line(lang)
     try:
         plan = solve_by(cast(Method, method), loaded.roster, loaded.params, eligibility, options, show)
     except PinError as error:
-        fail(error.problems)
+        fail([problem.pick(lang) for problem in error.problems])
     if show is not None:
         sys.stderr.write("\n")
     if not plan.status.has_plan:
         code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
         fail([text.no_plan(plan.status), *(line.pick(lang) for line in plan.explanation)], code)
-    facts = plan_facts(loaded, plan, method, time.perf_counter() - started)
+    facts = plan_facts(loaded, plan, method, time.perf_counter() - started, lang)
     with bad_input_exits(lang):
         write_plan_workbook(
             output,
@@ -260,9 +347,9 @@ def solve(
 
 
 def plan_facts(
-    loaded: LoadedWorkbook, plan: Plan, method: str, wall_time_s: float
+    loaded: LoadedWorkbook, plan: Plan, method: str, wall_time_s: float, lang: str = "zh"
 ) -> list[tuple[str, object]]:
-    """The run sheet's facts: the solve's figures, then one row per objective level."""
+    """The run sheet's facts: the solve's figures, then one row per objective level (in ``lang``)."""
     facts = run_facts(loaded, plan.status.value, wall_time_s)
     facts += [
         ("method", method),
@@ -274,14 +361,8 @@ def plan_facts(
         ("extensions", len(plan.extensions)),
         ("walking", len(plan.walks)),
     ]
-    for level in plan.levels:
-        facts.append(
-            (
-                f"level {level.name}",
-                f"{level.status.value}; objective {level.objective:g}; bound {level.best_bound:g}; "
-                f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s",
-            )
-        )
+    text = messages_for(lang)
+    facts += [text.level_fact(level) for level in plan.levels]
     return facts
 
 
@@ -308,13 +389,10 @@ def print_plan_summary(
     )
     for outcome in plan.obligations:
         if not outcome.met:
-            click.echo(text.missed_obligation(outcome))
+            click.echo(text.missed_obligation(outcome, part_text(outcome.part, text.lang)))
     click.echo(text.solve_status(plan.status.value, plan.gap, plan.wall_time_s))
-    for level in plan.levels:
-        click.echo(
-            f"  {pad(level.name, 24)} {level.status.value:<9} {level.objective:>12g} "
-            f"{level.best_bound:>12g} {level.gap:>7.2%} {level.wall_time_s:>7.2f}s"
-        )
+    for line in text.level_table(plan.levels):
+        click.echo(line)
 
 
 for command in (whatif, sweep, plan_command, notices, report):

@@ -1,57 +1,114 @@
-"""What the command line says, in Chinese (default) or English."""
+"""What the command line says, in Chinese (default) or English: each sentence written once as a Text."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reports.labels import RUN_STATUSES
+from reports.xlsx import text_width
+from rotation.catalogue import level_title
 from rotation.codes import Status
 from rotation.parameters import Parameters
-from rotation.plan import ObligationOutcome
+from rotation.plan import LevelResult, ObligationOutcome
+from rotation.text import Text
+
+# How a run ended: a solve's statuses as the run sheet writes them, and the sweep's own for a scenario.
+STATUSES: dict[str, Text] = {
+    **RUN_STATUSES,
+    "bad_input": Text("bad_input", "输入被拒"),
+    "timeout": Text("timeout", "超时"),
+    "error": Text("error", "出错"),
+}
+LEVEL_WIDTH = 34
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align in ``width`` terminal cells, counting Chinese characters as two."""
+    return text + " " * max(width - text_width(text), 0)
+
+
+def pad_left(text: str, width: int) -> str:
+    """Right-align in ``width`` terminal cells, counting Chinese characters as two."""
+    return " " * max(width - text_width(text), 0) + text
 
 
 @dataclass(frozen=True)
 class Messages:
     lang: str
 
-    def _pick(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
+    def say(self, text: Text) -> str:
+        return text.pick(self.lang)
 
     def status(self, status: Status) -> str:
         return status.label(self.lang)
 
+    def run_status(self, status: str) -> str:
+        known = STATUSES.get(status)
+        return known.pick(self.lang) if known is not None else status
+
     def template_written(self, path: Path) -> str:
-        return self._pick(f"已生成空白模板: {path}", f"Blank template written: {path}")
+        return self.say(Text(f"Blank template written: {path}", f"已生成空白模板: {path}"))
 
     def sample_written(self, path: Path, size: str, seed: int) -> str:
-        return self._pick(
-            f"已生成示例工作簿 ({size}, seed={seed}): {path}",
-            f"Sample workbook written ({size}, seed={seed}): {path}",
+        return self.say(
+            Text(
+                f"Sample workbook written ({size}, seed={seed}): {path}",
+                f"已生成示例工作簿 ({size}, seed={seed}): {path}",
+            )
         )
 
     def written(self, path: Path) -> str:
-        return self._pick(f"已写出: {path}", f"Written: {path}")
+        return self.say(Text(f"Written: {path}", f"已写出: {path}"))
+
+    def notices_written(self, count: int, folder: Path) -> str:
+        return self.say(
+            Text(f"{count} school notices written: {folder}", f"已写出 {count} 份学校通知: {folder}")
+        )
 
     def elapsed(self, seconds: float) -> str:
-        return self._pick(f"用时 {seconds:.2f} 秒", f"Took {seconds:.2f} s")
+        return self.say(Text(f"Took {seconds:.2f} s", f"用时 {seconds:.2f} 秒"))
 
     def warning(self, text: str) -> str:
-        return self._pick(f"警告: {text}", f"warning: {text}")
+        return self.say(Text(f"warning: {text}", f"警告: {text}"))
 
     def loaded(self, schools: int, groups: int, staff: int, params: Parameters) -> str:
         day = params.effective_date.isoformat()
-        return self._pick(
-            f"{schools} 所学校, {groups} 个集团/联盟, {staff} 名教职工; 生效日期 {day}",
-            f"{schools} schools, {groups} groups, {staff} staff; effective date {day}",
+        return self.say(
+            Text(
+                f"{schools} schools, {groups} groups, {staff} staff; effective date {day}",
+                f"{schools} 所学校, {groups} 个集团/联盟, {staff} 名教职工; 生效日期 {day}",
+            )
         )
 
     @property
     def reasons_heading(self) -> str:
-        return self._pick("按依据统计:", "By reason:")
+        return self.say(Text("By reason:", "按依据统计:"))
 
     @property
     def most_due_heading(self) -> str:
-        return self._pick("应交流人数最多的学校 (应交流 / 在岗):", "Schools with the most due (due / staff):")
+        return self.say(
+            Text("Schools with the most due (due / staff):", "应交流人数最多的学校 (应交流 / 在岗):")
+        )
+
+    def nowhere_heading(self, people: int, schools: int) -> str:
+        return self.say(
+            Text(
+                f"Due people who can move nowhere (C3): {people}, at {schools} school(s):",
+                f"应交流但无处可去的人员 (C3): {people} 人, 分布在 {schools} 所学校:",
+            )
+        )
+
+    def nowhere_lever(self, people: int) -> str:
+        return self.say(
+            Text(
+                f"  {people} of them are at schools in no group: --set destination_scope=district lets a "
+                "due person there move to any school in the district that teaches the person's band.",
+                f"  其中 {people} 人所在学校未加入任何集团: 设 --set destination_scope=district 后, "
+                "这些学校的应交流人员可调往全区任何开设其学段的学校。",
+            )
+        )
 
     def plan_summary(
         self,
@@ -66,31 +123,80 @@ class Messages:
         obligations: int,
     ) -> str:
         share = due_moved / due if due else 1.0
-        return self._pick(
-            f"交流 {moves} 人 (应交流 {due_moved} / {due} 人, {share:.0%}); 期满返回 {returns} 人, "
-            f"延长 {extensions} 人; 走教 {walks} 项; 指标达标 {obligations_met} / {obligations}",
-            f"{moves} moves ({due_moved} of {due} due, {share:.0%}); {returns} returns, "
-            f"{extensions} extensions; {walks} walking assignments; "
-            f"obligations met {obligations_met} / {obligations}",
+        return self.say(
+            Text(
+                f"{moves} moves ({due_moved} of {due} due, {share:.0%}); {returns} returns, "
+                f"{extensions} extensions; {walks} walking assignments; "
+                f"obligations met {obligations_met} / {obligations}",
+                f"交流 {moves} 人 (应交流 {due_moved} / {due} 人, {share:.0%}); 期满返回 {returns} 人, "
+                f"延长 {extensions} 人; 走教 {walks} 项; 指标达标 {obligations_met} / {obligations}",
+            )
         )
 
-    def missed_obligation(self, outcome: ObligationOutcome) -> str:
-        where = " ".join(part for part in (outcome.group_id, outcome.school_id, outcome.part) if part)
-        return self._pick(
-            f"  未达标: {outcome.rule} {where}: 要求 {outcome.required}, 实际 {outcome.achieved}",
-            f"  missed: {outcome.rule} {where}: required {outcome.required}, achieved {outcome.achieved}",
+    def missed_obligation(self, outcome: ObligationOutcome, part: str) -> str:
+        where = " ".join(piece for piece in (outcome.group_id, outcome.school_id, part) if piece)
+        return self.say(
+            Text(
+                f"  missed: {outcome.rule} {where}: required {outcome.required}, achieved {outcome.achieved}",
+                f"  未达标: {outcome.rule} {where}: 要求 {outcome.required}, 实际 {outcome.achieved}",
+            )
         )
 
     def solve_status(self, status: str, gap: float, seconds: float) -> str:
-        return self._pick(
-            f"求解状态 {status}, 差距 {gap:.2%}, 求解用时 {seconds:.1f} 秒",
-            f"status {status}, gap {gap:.2%}, solve time {seconds:.1f} s",
+        shown = self.run_status(status)
+        return self.say(
+            Text(
+                f"status {shown}, gap {gap:.2%}, solve time {seconds:.1f} s",
+                f"求解状态 {shown}, 差距 {gap:.2%}, 求解用时 {seconds:.1f} 秒",
+            )
+        )
+
+    def level_table(self, levels: Sequence[LevelResult]) -> list[str]:
+        """The solve's levels, one line each under a line of column headers."""
+        heading = Text("level status objective bound gap time", "目标层级 状态 目标值 界 差距 用时").pick(
+            self.lang
+        )
+        lines = [self._level_line(*heading.split())]
+        seconds = Text("{:.2f}s", "{:.2f}秒").pick(self.lang)
+        for level in levels:
+            lines.append(
+                self._level_line(
+                    level_title(level.name).pick(self.lang),
+                    self.run_status(level.status.value),
+                    f"{level.objective:g}",
+                    f"{level.best_bound:g}",
+                    f"{level.gap:.2%}",
+                    seconds.format(level.wall_time_s),
+                )
+            )
+        return lines
+
+    @staticmethod
+    def _level_line(name: str, status: str, objective: str, bound: str, gap: str, time: str) -> str:
+        figures = " ".join(
+            pad_left(cell, width) for cell, width in ((objective, 12), (bound, 12), (gap, 7), (time, 8))
+        )
+        return f"  {pad(name, LEVEL_WIDTH)} {pad(status, 10)} {figures}"
+
+    def level_fact(self, level: LevelResult) -> tuple[str, str]:
+        """The run sheet's row for one level: its name and figures."""
+        status = self.run_status(level.status.value)
+        return (
+            self.say(Text(f"level {level.name}", f"目标层级 {level_title(level.name).zh}")),
+            self.say(
+                Text(
+                    f"{status}; objective {level.objective:g}; bound {level.best_bound:g}; "
+                    f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s",
+                    f"{status}；目标值 {level.objective:g}；界 {level.best_bound:g}；"
+                    f"差距 {level.gap:.4f}；{level.wall_time_s:.2f} 秒",
+                )
+            ),
         )
 
     def no_plan(self, status: object) -> str:
-        return self._pick(
-            f"没有满足全部规则的方案 (状态 {status}):",
-            f"No plan obeys every rule (status {status}):",
+        shown = self.run_status(str(status))
+        return self.say(
+            Text(f"No plan obeys every rule (status {shown}):", f"没有满足全部规则的方案 (状态 {shown}):")
         )
 
 

@@ -2,7 +2,8 @@
 
 Plain click.Command objects; rotation.cli.main registers them with ``main.add_command``. Both read
 the plan file (Chinese or English), never solve; school names come from the input workbook
-when ``--input`` is given, otherwise the pages show school ids only.
+when ``--input`` is given, otherwise the pages show school ids only. The pages are in Chinese;
+``--lang`` sets the language of what the command prints.
 """
 
 from __future__ import annotations
@@ -10,83 +11,133 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from rotation.cli.common import OUTPUT, bad_input_exits, fail
+from rotation.cli.common import LANG, OUTPUT, bad_input_exits, fail
+from rotation.cli.language import TextCommand, argument, option
+from rotation.cli.messages import messages_for
+from rotation.text import Text
 
-FORCE = click.option("--force", is_flag=True, help="Overwrite existing output files.")
-INPUT = click.option(
+if TYPE_CHECKING:
+    from reports.plan_reader import PlanData
+
+FORCE = option(
+    "--force",
+    is_flag=True,
+    help=Text(
+        "Overwrite existing output files, and use an --input other than the one the plan was solved from.",
+        "覆盖已存在的输出文件；并允许使用与求解时不同的 --input 工作簿。",
+    ),
+)
+INPUT = option(
     "--input",
     "input_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The input workbook the plan was solved from, for school names.",
+    metavar=Text("WORKBOOK", "工作簿"),
+    help=Text(
+        "The input workbook the plan was solved from, for school names.",
+        "求解该方案时所用的输入工作簿，用于显示学校名称。",
+    ),
 )
-PLAN = click.argument("plan_path", metavar="PLAN.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+PLAN = argument(
+    "plan_path", metavar=Text("PLAN.xlsx", "方案.xlsx"), type=click.Path(dir_okay=False, path_type=Path)
+)
 
 
 @contextmanager
-def plan_input_exits() -> Iterator[None]:
-    """bad_input_exits, plus an unreadable plan workbook: its problems on stderr and exit code 2.
-
-    These commands have no --lang: they write Chinese, and refuse a bad input workbook in Chinese.
-    """
+def plan_input_exits(lang: str) -> Iterator[None]:
+    """bad_input_exits, plus an unreadable plan workbook: its problems on stderr and exit code 2."""
     from reports.plan_reader import PlanReadError
 
-    with bad_input_exits("zh"):
+    with bad_input_exits(lang):
         try:
             yield
         except PlanReadError as error:
-            fail([text.pick("zh") for text in error.texts])
+            fail([text.pick(lang) for text in error.texts])
 
 
-def school_names(input_path: Path | None) -> dict[str, str]:
+def school_names(plan: PlanData, input_path: Path | None, force: bool, lang: str) -> dict[str, str]:
+    """The schools' names from ``input_path``, refused (exit 2) unless it is the workbook the plan was
+    solved from: another workbook's codes name other schools, and the pages would print them unnoticed."""
     if input_path is None:
         return {}
     from rotation.workbook.loader import load_workbook
 
-    return {school_id: school.name for school_id, school in load_workbook(input_path).roster.schools.items()}
+    loaded = load_workbook(input_path)
+    recorded = plan.run.get("input_sha256")
+    if isinstance(recorded, str) and recorded and recorded != loaded.sha256 and not force:
+        fail(
+            [
+                Text(
+                    f"--input {input_path}: not the workbook this plan was solved from (the plan's run sheet "
+                    f"records input_sha256 {recorded[:12]}…, this file is {loaded.sha256[:12]}…), so its "
+                    "school names may be wrong; give the workbook the plan was solved from, or --force to "
+                    "use this one anyway",
+                    f"--input {input_path}：不是求解该方案时所用的工作簿（方案的运行信息记录 input_sha256 为 "
+                    f"{recorded[:12]}…，此文件为 {loaded.sha256[:12]}…），学校名称可能有误；"
+                    "请使用求解时的工作簿，或加 --force 仍用此文件",
+                ).pick(lang)
+            ]
+        )
+    return {school_id: school.name for school_id, school in loaded.roster.schools.items()}
 
 
-@click.command("notices")
+@click.command(
+    "notices",
+    cls=TextCommand,
+    text=Text(
+        "Write one printable notice workbook per school: who leaves, who arrives, with signature lines.",
+        "为每所学校写出一份可打印的通知工作簿：调出和调入人员，附签字栏。",
+    ),
+)
 @PLAN
-@click.option(
+@option(
     "-o",
     "--output",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Directory.",
+    metavar=Text("FOLDER", "文件夹"),
+    help=Text("Directory.", "输出文件夹。"),
 )
 @INPUT
+@LANG
 @FORCE
-def notices(plan_path: Path, out_dir: Path, input_path: Path | None, force: bool) -> None:
-    """Write one printable notice workbook per school: who leaves, who arrives, with signature lines."""
+def notices(plan_path: Path, out_dir: Path, input_path: Path | None, lang: str, force: bool) -> None:
     from reports.notices import write_notices
     from reports.plan_reader import read_plan_workbook
 
-    with plan_input_exits():
+    with plan_input_exits(lang):
         plan = read_plan_workbook(plan_path)
-        names = school_names(input_path)
+        names = school_names(plan, input_path, force, lang)
         protect = [plan_path] + ([input_path] if input_path is not None else [])
         written = write_notices(plan, out_dir, names, force=force, protect=protect)
-    click.echo(f"已写出 {len(written)} 份学校通知: {out_dir}")
+    click.echo(messages_for(lang).notices_written(len(written), out_dir))
 
 
-@click.command("report")
+@click.command(
+    "report",
+    cls=TextCommand,
+    text=Text(
+        "Write one self-contained HTML page of the plan's figures and charts.",
+        "写出一个独立的 HTML 页面，展示方案的数字和图表。",
+    ),
+)
 @PLAN
 @OUTPUT
 @INPUT
+@LANG
 @FORCE
-def report(plan_path: Path, output: Path, input_path: Path | None, force: bool) -> None:
-    """Write one self-contained HTML page of the plan's figures and charts."""
+def report(plan_path: Path, output: Path, input_path: Path | None, lang: str, force: bool) -> None:
     from reports.html_report import write_report
     from reports.plan_reader import read_plan_workbook
 
-    with plan_input_exits():
+    with plan_input_exits(lang):
         plan = read_plan_workbook(plan_path)
-        names = school_names(input_path)
+        names = school_names(plan, input_path, force, lang)
         protect = [plan_path] + ([input_path] if input_path is not None else [])
         write_report(plan, output, names, force=force, protect=protect)
-    click.echo(f"已写出: {output}")
+    click.echo(messages_for(lang).written(output))

@@ -1,6 +1,6 @@
 """The ``whatif``, ``sweep`` and ``plan`` commands: thin wrappers over rotation.scenarios.
 
-They are plain click commands; rotation/cli.py registers them with ``main.add_command``.
+They are plain click commands; rotation/cli/main.py registers them with ``main.add_command``.
 Exit codes as for ``solve``: 2 bad input, 3 no plan exists, 4 none found in the time limit.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
@@ -33,12 +33,12 @@ from rotation.cli.common import (
     live_line,
     load,
     load_for_output,
-    pad,
     print_warnings,
     run_facts,
     time_limit_option,
 )
-from rotation.cli.messages import messages_for
+from rotation.cli.language import TextCommand, argument, option
+from rotation.cli.messages import Messages, messages_for, pad, pad_left
 from rotation.figures import compute_kpis
 from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
 from rotation.plan import SolveStatus
@@ -48,26 +48,52 @@ from rotation.scenarios.sweep import ScenarioResult, grid_scenarios, parse_grid,
 from rotation.scenarios.whatif import compare
 from rotation.text import Text
 
+WORKBOOK = argument(
+    "workbook", metavar=Text("WORKBOOK", "工作簿"), type=click.Path(dir_okay=False, path_type=Path)
+)
+BASELINE = Text("baseline", "基准")
+SCENARIO_RUN = Text("scenario", "情景")
 
-def _pick(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
-
-def _no_plan_exit(run: SolvedRun, which: str, lang: str) -> None:
+def _no_plan_exit(run: SolvedRun, which: Text, lang: str) -> None:
     """Stop with the rules that conflict (3) or the time-out (4) when ``run`` has no plan."""
     if run.plan.status.has_plan:
         return
     code = EXIT_INFEASIBLE if run.plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
     explanation = [line.pick(lang) for line in run.plan.explanation]
-    fail([f"{which}: {messages_for(lang).no_plan(run.plan.status)}", *explanation], code)
+    fail([f"{which.pick(lang)}: {messages_for(lang).no_plan(run.plan.status)}", *explanation], code)
 
 
-@click.command()
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+def _solving(which: Text, lang: str) -> Callable[[Text], None] | None:
+    """The live line of one of whatif's two solves, on a terminal: which solve, then the solver's line."""
+    show = live_line(lang)
+    if show is None:
+        return None
+    shown = show
+
+    def labelled(line: Text) -> None:
+        shown(Text(f"{which.en}: {line.en}", f"{which.zh}：{line.zh}"))
+
+    return labelled
+
+
+def _end_live_line(show: Callable[[Text], None] | None) -> None:
+    if show is not None:
+        sys.stderr.write("\n")
+
+
+@click.command(
+    cls=TextCommand,
+    text=Text(
+        "Solve the workbook as it is and with a scenario, and write what changes between the two.",
+        "按工作簿现状和按情景各求解一次，写出两者之间的变化。",
+    ),
+)
+@WORKBOOK
 @SET
 @SCENARIO
 @OUTPUT
-@time_limit_option("Seconds for each solve.")
+@time_limit_option(Text("Seconds for each solve.", "每次求解的时限（秒）。"))
 @WORKERS
 @SOLVE_SEED
 @LANG
@@ -85,7 +111,6 @@ def whatif(
     include_sensitive: bool,
     force: bool,
 ) -> None:
-    """Solve the workbook as it is and with a scenario, and write what changes between the two."""
     from reports.scenario_workbook import kpi_table, write_comparison_workbook
     from reports.xlsx import check_output_path
     from solver.solve import PinError
@@ -99,14 +124,26 @@ def whatif(
         overrides = parse_flags(flags)
     try:
         with bad_input_exits(lang):
-            baseline = load_and_solve(workbook, time_limit_s=time_limit, workers=workers, seed=seed)
-            _no_plan_exit(baseline, _pick(lang, "基准", "baseline"), lang)
-            changed = load_and_solve(
-                workbook, overrides, scenario, time_limit_s=time_limit, workers=workers, seed=seed
+            show = _solving(BASELINE, lang)
+            baseline = load_and_solve(
+                workbook, time_limit_s=time_limit, workers=workers, seed=seed, progress=show
             )
-            _no_plan_exit(changed, _pick(lang, "情景", "scenario"), lang)
+            _end_live_line(show)
+            _no_plan_exit(baseline, BASELINE, lang)
+            show = _solving(SCENARIO_RUN, lang)
+            changed = load_and_solve(
+                workbook,
+                overrides,
+                scenario,
+                time_limit_s=time_limit,
+                workers=workers,
+                seed=seed,
+                progress=show,
+            )
+            _end_live_line(show)
+            _no_plan_exit(changed, SCENARIO_RUN, lang)
     except PinError as error:
-        fail(error.problems)
+        fail([problem.pick(lang) for problem in error.problems])
     comparison = compare(baseline, changed, include_sensitive)
     assert changed.source is not None
     print_warnings(changed.source.warnings, text)
@@ -129,20 +166,30 @@ def whatif(
             protect=[workbook],
         )
     heading = ("指标", "基准", "情景", "差值") if lang == "zh" else ("kpi", "baseline", "scenario", "delta")
-    click.echo(f"{pad(heading[0], 26)} {heading[1]:>10} {heading[2]:>10} {heading[3]:>10}")
+    click.echo(_kpi_line(*heading))
     for key, old, new, delta in kpi_table(comparison.baseline, comparison.scenario, lang):
-        click.echo(f"{pad(key, 26)} {_cell(old):>10} {_cell(new):>10} {_cell(delta):>10}")
+        click.echo(_kpi_line(key, _cell(old), _cell(new), _cell(delta)))
     for name, old_value, new_value in comparison.parameter_changes:
         click.echo(f"  {name}: {old_value} → {new_value}")
     click.echo(
-        _pick(
-            lang,
-            f"结果变化的人员: {len(comparison.changed)}",
-            f"People whose outcome changed: {len(comparison.changed)}",
+        text.say(
+            Text(
+                f"People whose outcome changed: {len(comparison.changed)}",
+                f"结果变化的人员: {len(comparison.changed)}",
+            )
         )
     )
     click.echo(text.written(output))
     click.echo(text.elapsed(time.perf_counter() - started))
+
+
+KPI_WIDTH = 26
+VALUE_WIDTH = 10
+
+
+def _kpi_line(name: str, baseline: str, scenario: str, delta: str) -> str:
+    values = " ".join(pad_left(value, VALUE_WIDTH) for value in (baseline, scenario, delta))
+    return f"{pad(name, KPI_WIDTH)} {values}"
 
 
 def _cell(value: object) -> str:
@@ -160,19 +207,37 @@ def _show_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-@click.command()
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@click.command(
+    cls=TextCommand,
+    text=Text(
+        "Solve every combination of the grid's values, in parallel, and write one KPI row per scenario. "
+        "A scenario that fails (a bad value, no plan, a crash, a time-out) is recorded in its row and "
+        "costs none of the others.",
+        "并行求解网格中每一种取值组合，每个情景写出一行指标。某个情景失败（取值有误、无方案、出错、超时）"
+        "时记录在该行，不影响其他情景。",
+    ),
+)
+@WORKBOOK
+@option(
     "--grid",
     "grid_specs",
     multiple=True,
     required=True,
-    metavar="KEY=V1,V2,...",
-    help="A parameter and its values; several --grid give their cross product. Join rule IDs with ';'.",
+    metavar=Text("KEY=V1,V2,...", "参数=值1,值2,..."),
+    help=Text(
+        "A parameter and its values; several --grid give their cross product. Join rule IDs with ';'.",
+        "一个参数及其取值；多个 --grid 取其全部组合。规则代码之间用 ';' 连接。",
+    ),
 )
 @OUTPUT
-@time_limit_option("Seconds for each scenario.")
-@click.option("--processes", type=int, default=0, help="Scenarios solved at once (0: one per core).")
+@time_limit_option(Text("Seconds for each scenario.", "每个情景的时限（秒）。"))
+@option(
+    "--processes",
+    type=int,
+    default=0,
+    metavar=Text("N", "N"),
+    help=Text("Scenarios solved at once (0: one per core).", "同时求解的情景数（0：每个核心一个）。"),
+)
 @SOLVE_SEED
 @LANG
 @FORCE
@@ -186,11 +251,6 @@ def sweep(
     lang: str,
     force: bool,
 ) -> None:
-    """Solve every combination of the grid's values, in parallel, and write one KPI row per scenario.
-
-    A scenario that fails (a bad value, no plan, a crash, a time-out) is recorded in its row and costs
-    none of the others.
-    """
     from reports.scenario_workbook import write_sweep_workbook
     from reports.xlsx import check_output_path
 
@@ -235,41 +295,59 @@ def sweep(
         write_sweep_workbook(
             output, keys, results, facts, loaded.params, lang, force=force, protect=[workbook]
         )
-    _print_sweep(keys, results, lang)
+    _print_sweep(keys, results, text)
     spent = sum(r.wall_time_s for r in results)
     click.echo(
-        _pick(
-            lang,
-            f"{len(results)} 个情景, 总用时 {wall:.1f} 秒, 各情景用时之和 {spent:.1f} 秒",
-            f"{len(results)} scenarios in {wall:.1f} s wall time; scenario times add up to {spent:.1f} s",
+        text.say(
+            Text(
+                f"{len(results)} scenarios in {wall:.1f} s wall time; scenario times add up to {spent:.1f} s",
+                f"{len(results)} 个情景, 总用时 {wall:.1f} 秒, 各情景用时之和 {spent:.1f} 秒",
+            )
         )
     )
     click.echo(text.written(output))
 
 
-def _print_sweep(keys: Sequence[str], results: Sequence[ScenarioResult], lang: str) -> None:
+def _print_sweep(keys: Sequence[str], results: Sequence[ScenarioResult], text: Messages) -> None:
     for result in results:
         values = " ".join(f"{key}={result.overrides.get(key)}" for key in keys)
-        line = f"{result.index + 1:>3} {pad(values, 40)} {result.status:<12}"
+        line = f"{result.index + 1:>3} {pad(values, 40)} {pad(text.run_status(result.status), 12)}"
         if result.kpis is not None:
             k = result.kpis
-            line += (
-                f" moves {k.moves:>4}  due {k.due_rotated}/{k.due}  "
-                f"obligations {k.obligations_met}/{k.obligations_total}  {result.wall_time_s:.1f}s"
+            line += text.say(
+                Text(
+                    f" moves {k.moves:>4}  due {k.due_rotated}/{k.due}  "
+                    f"obligations {k.obligations_met}/{k.obligations_total}  {result.wall_time_s:.1f}s",
+                    f" 调动 {k.moves:>4}  应交流 {k.due_rotated}/{k.due}  "
+                    f"指标 {k.obligations_met}/{k.obligations_total}  {result.wall_time_s:.1f} 秒",
+                )
             )
         else:
             line += f" {result.message[:120]}"
         click.echo(line)
 
 
-@click.command(name="plan")
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--years", type=click.IntRange(min=1, max=20), required=True, help="Summers to plan.")
+@click.command(
+    name="plan",
+    cls=TextCommand,
+    text=Text(
+        "Plan several summers in a row, each on the roster the previous plan leaves behind.",
+        "连续规划多个暑期，每一年都以上一年方案执行后的人员情况为起点。",
+    ),
+)
+@WORKBOOK
+@option(
+    "--years",
+    type=click.IntRange(min=1, max=20),
+    required=True,
+    metavar=Text("N", "N"),
+    help=Text("Summers to plan.", "规划的年数（暑期数）。"),
+)
 @OUTPUT
 @EFFECTIVE_DATE
 @SET
 @SCENARIO
-@time_limit_option("Seconds for each year.")
+@time_limit_option(Text("Seconds for each year.", "每一年的时限（秒）。"))
 @WORKERS
 @SOLVE_SEED
 @LANG
@@ -287,13 +365,12 @@ def plan_command(
     lang: str,
     force: bool,
 ) -> None:
-    """Plan several summers in a row, each on the roster the previous plan leaves behind."""
     from reports.scenario_workbook import write_multi_year_workbook
 
     started = time.perf_counter()
     text = messages_for(lang)
     loaded = load_for_output(workbook, output, force, scenario, flags, effective_date, text)
-    show = live_line()
+    show = live_line(lang)
     result = plan_years(
         loaded.roster,
         loaded.params,
@@ -303,23 +380,25 @@ def plan_command(
         seed=seed,
         progress=show,
     )
-    if show is not None:
-        sys.stderr.write("\n")
+    _end_live_line(show)
     with bad_input_exits(lang):
         write_multi_year_workbook(output, result, lang, force=force, protect=[workbook])
     for year in result.years:
         k = compute_kpis(year.run.roster, year.run.eligibility, year.run.plan)
+        status = text.run_status(k.status)
         click.echo(
-            _pick(
-                lang,
-                f"{year.year}: {k.status}, 调动 {k.moves}, 应交流 {k.due_rotated}/{k.due}, "
-                f"返回 {k.returns}, 指标 {k.obligations_met}/{k.obligations_total}",
-                f"{year.year}: {k.status}, moves {k.moves}, due rotated {k.due_rotated}/{k.due}, "
-                f"returns {k.returns}, obligations {k.obligations_met}/{k.obligations_total}",
+            text.say(
+                Text(
+                    f"{year.year}: {status}, moves {k.moves}, due rotated {k.due_rotated}/{k.due}, "
+                    f"returns {k.returns}, obligations {k.obligations_met}/{k.obligations_total}",
+                    f"{year.year}: {status}, 调动 {k.moves}, 应交流 {k.due_rotated}/{k.due}, "
+                    f"返回 {k.returns}, 指标 {k.obligations_met}/{k.obligations_total}",
+                )
             )
         )
     click.echo(text.written(output))
     click.echo(text.elapsed(time.perf_counter() - started))
-    if result.stopped:
+    if result.stopped is not None:
         last = result.years[-1].run.plan.status
-        fail([result.stopped], EXIT_INFEASIBLE if last is SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
+        code = EXIT_INFEASIBLE if last is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
+        fail([result.stopped.pick(lang)], code)

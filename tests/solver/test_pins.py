@@ -51,9 +51,10 @@ def test_impossible_must_pins_are_refused_naming_the_rule():
     )
     with pytest.raises(PinError) as refused:
         run(pin_roster(), pins=pins)
-    assert refused.value.problems == [
+    assert [problem.en for problem in refused.value.problems] == [
         "must pin l1 -> C refused: S1: l1 is on exchange at B and locked until the minimum stint ends",
         "must pin d2 -> A refused: C3: D is in no group (destination_scope=group)",
         "must pin o1 -> A refused: E2: o1 is exempt",
         "must pin b1 -> B refused: C3: b1 already works at B",
     ]
+    assert refused.value.problems[0].zh.startswith("指定调动（必须）l1 -> C 不予接受：S1")
