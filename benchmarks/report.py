@@ -14,7 +14,7 @@ from benchmarks.agreement import compare_levels
 from benchmarks.records import SOLVE_PHASES, RunRecord
 
 BASELINE = "cp-sat"
-SHOWN_LEVELS: tuple[str, ...] = ("L1 obligations", "L2 due rotated")
+SHOWN_LEVELS: tuple[str, ...] = ("O1 obligations", "O2 due rotated")
 
 HOW_TAKEN = """\
 Every (instance, method) pair runs in a fresh Python process (`python -m benchmarks.run_one`), so its
@@ -229,8 +229,8 @@ def render(
     out += ["## Methods on the generated districts", ""]
     out += [
         "Hard obligations met is met / hard, with all obligation rows reported in brackets. "
-        "L1 obligations is the first level's value (soft shortfall; 0 when every obligation is met), "
-        "L2 due rotated the number of due people moved as the solver counts it; the greedy method "
+        "O1 obligations is the first level's value (soft shortfall; 0 when every obligation is met), "
+        "O2 due rotated the number of due people moved as the solver counts it; the greedy method "
         "has one level only. A value that is not proved optimal carries its status.",
         "",
     ]

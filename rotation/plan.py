@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from rotation.catalogue import RuleId
+from rotation.codes import HostPost
 from rotation.text import Text
 
 
@@ -45,17 +47,20 @@ _STATUS_ZH: dict[SolveStatus, str] = {
 class Move:
     """One row of the ``assignments`` sheet.
 
-    A new move has the rule that justifies it (T1, T2, G1, G2, G3, G4, G6, or C2
-    when it only balances headcount) and an earliest return date (S1). A return
-    home at the end of a stint has rule S2 and no return date.
+    A new move has the one code of what it is for (G1, G2, G6, G7, G3, G4, T1,
+    T2, N1, P1, V, or C2 when it only balances headcount: the first that
+    matches, solver.requirements.move_rule), an earliest return date (S1) and
+    the post served at the host (P2). A return home at the end of a stint has
+    rule S2 and neither.
     """
 
     staff_id: str
     from_school_id: str
     to_school_id: str
-    rule: str
+    rule: RuleId
     group_id: str | None
     earliest_return_date: date | None
+    host_post: HostPost | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +111,12 @@ class Unmoved:
 
 @dataclass(frozen=True, slots=True)
 class LevelResult:
-    """One level of the objective (or the single weighted one)."""
+    """One level of the objective (or the single weighted one).
+
+    ``name`` starts with the level's catalogue code (``O2 tenure``: the second
+    part of O2); the greedy's and the weighted solve's one level are named
+    ``greedy`` and ``weighted``.
+    """
 
     name: str
     status: SolveStatus

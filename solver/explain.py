@@ -25,7 +25,7 @@ from rotation.text import Text
 from solver.components import ComponentData
 from solver.counts import Count
 from solver.model import BuiltModel, build_model, make_solver
-from solver.objective import L1_NAME, Level
+from solver.objective import EXTENSIONS_LEVEL, OBLIGATIONS_LEVEL, Level
 from solver.requirements import c4_outflow_cap
 from solver.rules.base import Obligation
 from solver.rules.school import c4_brief
@@ -46,8 +46,9 @@ NEVER_PINNED = Text(
 )
 NO_ROOM = Text("C2: no room at any destination", "C2：所有可去学校均无空余编制")
 SOFT_SHORTER = Text(
-    "objective: moving them would leave a soft obligation (L1) further short",
-    "优化目标：调动此人会使软指标（O1）缺口更大",
+    "objective: moving them would leave a soft obligation further short or keep a returning person "
+    "from going home (O1)",
+    "优化目标：调动此人会使软指标缺口更大或使期满人员不能返回（O1）",
 )
 FEWER_DUE = Text(
     "objective: moving them would lower the number of due people rotated",
@@ -122,7 +123,7 @@ def unmoved_reasons(
 def _forced_move_reasons(
     built: BuiltModel, solution: list[int], staff_ids: list[str], seed: int, deadline: float
 ) -> dict[str, Text]:
-    """Force each person to move, keeping the soft shortfall (L1) and the number of due people moved (L2).
+    """Force each person to move, keeping O1 (soft shortfall, extensions) and the due people moved (O2).
 
     Feasible: only the tenure order kept them. Infeasible: relax one rule
     family at a time; the first whose absence lets them move binds, and the
@@ -130,7 +131,7 @@ def _forced_move_reasons(
     single rule explains it or time runs out (the caller then falls back).
     """
     data = built.data
-    shortfall = _shortfall_level(built).value(solution)
+    first = {level.name: level.value(solution) for level in _first_levels(built)}
     due_moved = _due_moved(built).value(solution)
     binding = {o.rule for o in built.obligations if o.can_fail() and not data.params.is_soft(o.rule)}
     families = [rule for rule in RELAX_ORDER if rule in binding]
@@ -147,7 +148,8 @@ def _forced_move_reasons(
         if base is None:
             base = bases[skip, kept] = build_model(data, skip=skip)
             if kept[0]:
-                base.model.add(_shortfall_level(base).expr() <= shortfall)
+                for level in _first_levels(base):
+                    base.model.add(level.expr() <= first[level.name])
             if kept[1]:
                 base.model.add(_due_moved(base).expr() >= due_moved)
             # Starting from the plan, a forced move that is possible is found at once.
@@ -231,8 +233,9 @@ def _headroom(obligation: Obligation, solution: list[int]) -> tuple[int, int]:
     return above, below
 
 
-def _shortfall_level(built: BuiltModel) -> Level:
-    return next(level for level in built.levels if level.name == L1_NAME)
+def _first_levels(built: BuiltModel) -> list[Level]:
+    """O1's two parts: the soft obligations' shortfall, then the extended stays (S2)."""
+    return [level for level in built.levels if level.name in (OBLIGATIONS_LEVEL, EXTENSIONS_LEVEL)]
 
 
 def _due_moved(built: BuiltModel) -> Count:

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
+from rotation.catalogue import RuleId
 from rotation.codes import (
     ACADEMIC_SUBJECTS,
     G2_PRIMARY_CORE_SUBJECTS,
@@ -67,10 +68,11 @@ from solver.requirements import (
     g5_walkers,
     g6_counts,
     move_rule,
+    p2_host_post,
     shared_groups,
 )
 from solver.rules.school import c1_brief, c2_brief, c4_brief
-from solver.rules.stints import s1_earliest_return
+from solver.rules.stints import s1_earliest_return, s2_outcome
 from solver.settings import Progress, SolveOptions
 from solver.solve import check_pins
 
@@ -101,7 +103,7 @@ class _State:
         self.returned: set[str] = set()
         self.decided: set[str] = set()  # returning people whose S2 outcome is settled
         self.label: dict[str, tuple[str, str | None]] = {}  # rule and group fixed by the obligation served
-        self.contingent: dict[tuple[str, str], str] = {}  # (staff, member school) -> "G1" | "G2"
+        self.contingent: dict[tuple[str, str], RuleId] = {}  # (staff, member school) -> G1 | G2
         self.walks: dict[str, list[tuple[str, str]]] = {}  # staff -> [(small school, subject)]
         self.headcount: Counter[str] = Counter()
         self.subjects: Counter[tuple[str, str, str]] = Counter()  # (school, subject, band or "")
@@ -534,7 +536,7 @@ def _fill_tight(state: _State, partners: Partners, order: Order) -> None:
         def stock(pair: _TightPair = pair) -> list[StaffMember]:
             return [m for m in state.data.staff_by_home[pair.lead] if state.where[m.staff_id] == pair.member]
 
-        def take(fits: Callable[[StaffMember], bool], contingent: str, pair: _TightPair = pair) -> bool:
+        def take(fits: Callable[[StaffMember], bool], contingent: RuleId, pair: _TightPair = pair) -> bool:
             """One more person for ``contingent``: from the stock not yet counted, else a new move."""
             for member in stock():
                 if (member.staff_id, pair.member) not in state.contingent and fits(member):
@@ -546,7 +548,7 @@ def _fill_tight(state: _State, partners: Partners, order: Order) -> None:
             state.contingent[moved.staff_id, pair.member] = contingent
             return True
 
-        def counted(contingent: str, fits: Callable[[StaffMember], bool], pair: _TightPair = pair) -> int:
+        def counted(contingent: RuleId, fits: Callable[[StaffMember], bool], pair: _TightPair = pair) -> int:
             return sum(
                 1
                 for m in stock()
@@ -563,7 +565,7 @@ def _fill_tight(state: _State, partners: Partners, order: Order) -> None:
             ) -> bool:
                 return g2_counts_as_key(m, school) and m.band in band and subject in (None, m.subject)
 
-            while counted("G2", fits) < required and take(fits, "G2"):
+            while counted(RuleId.G2, fits) < required and take(fits, RuleId.G2):
                 pass
 
         # VPs and middle managers first, so that key teachers are left for the other members' G2.
@@ -573,8 +575,8 @@ def _fill_tight(state: _State, partners: Partners, order: Order) -> None:
         def team_first(m: StaffMember) -> bool:
             return g1_counts_in_team(m) and not m.is_key_teacher
 
-        while counted("G1", team) < params.tight_mgmt_team_min and (
-            take(team_first, "G1") or take(team, "G1")
+        while counted(RuleId.G1, team) < params.tight_mgmt_team_min and (
+            take(team_first, RuleId.G1) or take(team, RuleId.G1)
         ):
             pass
 
@@ -672,25 +674,25 @@ def _plan(state: _State, reasons: dict[str, Text], wall: float, say: Progress) -
         contingent = state.contingent.get((staff_id, to))
         rule, group_id = move_rule(roster, member, to, data.eligibility[staff_id], contingent)
         moves.append(
-            Move(staff_id, member.school_id, to, rule, group_id, s1_earliest_return(member, params, rule))
+            Move(
+                staff_id,
+                member.school_id,
+                to,
+                rule,
+                group_id,
+                s1_earliest_return(member, params, rule),
+                p2_host_post(roster, member, to),
+            )
         )
     extensions: list[Extension] = []
     for staff_id in sorted(state.decided):
         member = roster.staff_by_id[staff_id]
-        if staff_id in state.returned:
-            shared = shared_groups(roster, member.school_id, member.home_school_id)
-            moves.append(
-                Move(
-                    staff_id,
-                    member.school_id,
-                    member.home_school_id,
-                    "S2",
-                    shared[0].group_id if shared else None,
-                    None,
-                )
-            )
+        shared = shared_groups(roster, member.school_id, member.home_school_id)
+        outcome = s2_outcome(member, staff_id not in state.returned, shared[0].group_id if shared else None)
+        if isinstance(outcome, Move):
+            moves.append(outcome)
         else:
-            extensions.append(Extension(staff_id, member.school_id, member.home_school_id))
+            extensions.append(outcome)
     walks = [
         Walk(staff_id, roster.staff_by_id[staff_id].home_school_id, small, subject)
         for staff_id, served in sorted(state.walks.items())

@@ -2,7 +2,7 @@
 
 Order matters only in one place: the variables (solver/variables.py) come
 first, because every rule counts people through ``place``; the objective
-levels come last, because L1 sums the penalties the soft obligations create.
+levels come last, because O1 and O3 sum the penalties the soft obligations create.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rotation.domain import PinKind
 from rotation.text import Text
 from solver.components import ComponentData
 from solver.counts import Count, difference
-from solver.objective import Level, make_levels
+from solver.objective import Level, Penalty, make_levels
 from solver.rules import RULES, Obligation, RuleContext
 from solver.variables import Variables, make_variables
 
@@ -38,7 +38,7 @@ class BuiltModel:
     variables: Variables
     decisions: int
     obligations: tuple[Obligation, ...]
-    penalties: tuple[cp_model.IntVar, ...]
+    penalties: tuple[Penalty, ...]
     assumptions: dict[int, Obligation]
     levels: tuple[Level, ...]
 
@@ -54,13 +54,13 @@ def build_model(
     obligations = [obligation for rule in RULES for obligation in rule(ctx)]
     obligations.extend(pin_obligations(ctx))
     obligations = [obligation for obligation in obligations if obligation.rule not in skip]
-    penalties: list[cp_model.IntVar] = []
+    penalties: list[Penalty] = []
     enforced: list[tuple[Obligation, list[cp_model.Constraint]]] = []
     for obligation in obligations:
         if not obligation.can_fail():
             continue
         if data.params.is_soft(obligation.rule):
-            penalties.extend(_penalise(model, obligation))
+            penalties.extend((obligation.rule, var) for var in _penalise(model, obligation))
         else:
             enforced.append((obligation, _enforce(model, obligation)))
     levels = make_levels(ctx, model, penalties)
@@ -159,7 +159,7 @@ def _enforce(model: cp_model.CpModel, obligation: Obligation) -> list[cp_model.C
 
 
 def _penalise(model: cp_model.CpModel, obligation: Obligation) -> list[cp_model.IntVar]:
-    """Soft: a shortfall (and an excess) variable, in people, that L1 minimises."""
+    """Soft: a shortfall (and an excess) variable, in people, that O1 (O3 for N1) minimises."""
     penalties: list[cp_model.IntVar] = []
     achieved, scale = obligation.achieved, obligation.scale
     if obligation.required is not None:

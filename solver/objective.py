@@ -3,42 +3,64 @@
 Each level function returns its ``(terms, weights)``; none touches the
 model's objective. solve.py either optimises the levels one after another
 (lexicographic) or folds them into one weighted sum (``weighted_level``).
+The levels are named after the catalogue's O1–O7 (rotation/catalogue.py);
+O2 has two parts, due people rotated then their tenure.
 
 Interpretations, each made so that a lower level cannot buy moves a higher
-principle forbids (L6: nobody moves who is neither due nor needed):
+principle forbids (O7: nobody moves who is neither due nor needed):
 
-* L3 and L4 credit only willing movers, i.e. due people and volunteers; a
+* O1 holds the soft obligations G1–G7; the soft N1 targets are O3, below
+  O2, so that they never cost a due person's rotation.
+* "An S2 stay is extended only where an obligation needs it" is O1's second
+  part: right after the obligations' shortfall, the fewest extensions. As a
+  tie-break of O7 it did not hold: every return moves one person off the host
+  and onto the home school, and C2 (max_net_loss, staff_quota) then wants a
+  move the other way, so each level above O7 could keep stays extended to
+  free that balance for its own ends (more due people rotated, less travel,
+  better-matched subjects), and 44 of the 59 returning people of
+  data/tiny.xlsx were extended. Only those an obligation or a hard rule
+  needs are extended now (see docs/decisions.md for the cost in due people
+  rotated).
+* O4 and O5 credit only willing movers, i.e. due people and volunteers; a
   non-due person moved for an obligation or for C2 still costs N2 when a key
   teacher leaves a weak, new or rural school, but earns nothing.
-* The key-share balance of L3 penalises only a school's drift away from its
+* The key-share balance of O4 penalises only a school's drift away from its
   proportional share beyond today's, so it steers where key teachers go
   without rewarding extra moves made only to rebalance.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 
 from ortools.sat.python import cp_model
 
+from rotation.catalogue import RuleId
 from rotation.codes import GroupKind
 from rotation.domain import School, StaffMember
-from solver.counts import Count
+from solver.counts import Count, difference
+from solver.requirements import g3_post_class
 from solver.rules.base import RuleContext
 
 Terms = tuple[list[cp_model.IntVar], list[int]]
+# A soft obligation's penalty variable, with the rule it belongs to.
+Penalty = tuple[str, cp_model.IntVar]
 
-L1_NAME = "L1 obligations"
+OBLIGATIONS_LEVEL = f"{RuleId.O1} obligations"
+EXTENSIONS_LEVEL = f"{RuleId.O1} extensions (S2)"
 # The levels in priority order, by name (a level without terms is skipped).
 LEVEL_NAMES: tuple[str, ...] = (
-    L1_NAME,
-    "L2 due rotated",
-    "L2 tenure",
-    "L3 key teachers (N2)",
-    "L4 preferences",
-    "L5 travel",
-    "L6 needless moves",
+    OBLIGATIONS_LEVEL,
+    EXTENSIONS_LEVEL,
+    f"{RuleId.O2} due rotated",
+    f"{RuleId.O2} tenure",
+    f"{RuleId.O3} rotation targets (N1)",
+    f"{RuleId.O4} key teachers (N2, G3 subjects)",
+    f"{RuleId.O5} preferences",
+    f"{RuleId.O6} travel",
+    f"{RuleId.O7} needless moves",
 )
 PREFERENCE_POINTS: tuple[int, ...] = (3, 2, 1)
 EARTH_RADIUS_KM = 6371.0
@@ -67,19 +89,27 @@ class Level:
         return total
 
 
-def l1_obligations(penalties: list[cp_model.IntVar]) -> Terms:
-    """L1: the total shortfall (and excess) of the soft obligations, one point per person missing."""
-    return penalties, [1] * len(penalties)
+def o1_obligations(penalties: list[Penalty]) -> Terms:
+    """O1: the total shortfall (and excess) of the soft obligations G1–G7, one point per person."""
+    terms = [var for rule, var in penalties if rule != RuleId.N1]
+    return terms, [1] * len(terms)
 
 
-def l2_due_rotated(ctx: RuleContext) -> Terms:
-    """L2: as many due people rotated as possible."""
+def o1_extensions(ctx: RuleContext) -> Terms:
+    """O1, second part: the fewest stays extended (S2), so that a returning person goes home unless an
+    obligation or a hard rule needs them where they are."""
+    terms = [ctx.variables.extend[key] for key in sorted(ctx.variables.extend)]
+    return terms, [1] * len(terms)
+
+
+def o2_due_rotated(ctx: RuleContext) -> Terms:
+    """O2: as many due people rotated as possible."""
     terms = [var for member in _due_movers(ctx) for _, var in ctx.variables.moves_of[member.staff_id]]
     return terms, [1] * len(terms)
 
 
-def l2_tenure(ctx: RuleContext) -> Terms:
-    """L2, second part: among as many due people, the longest tenures (years at the school) first."""
+def o2_tenure(ctx: RuleContext) -> Terms:
+    """O2, second part: among as many due people, the longest tenures (years at the school) first."""
     terms: list[cp_model.IntVar] = []
     weights: list[int] = []
     for member in _due_movers(ctx):
@@ -97,10 +127,22 @@ def _due_movers(ctx: RuleContext) -> list[StaffMember]:
     ]
 
 
-def l3_key_teacher_flow(ctx: RuleContext, model: cp_model.CpModel) -> Terms:
-    """L3 (N2): a key teacher moving toward a weak, new or rural school scores +1, away from one −1;
-    member→lead moves of a tight group are reciprocity (G3) and score nothing. Plus, per group and
-    school, −1 per key teacher the school drifts further from its proportional share than today."""
+def o3_rotation_targets(penalties: list[Penalty]) -> Terms:
+    """O3: the shortfall of the N1 targets while they are soft, one point per person missing."""
+    terms = [var for rule, var in penalties if rule == RuleId.N1]
+    return terms, [1] * len(terms)
+
+
+def o4_key_teachers(ctx: RuleContext, model: cp_model.CpModel) -> Terms:
+    """O4 (N2 and G3's subjects), maximised.
+
+    A key teacher moving toward a weak, new or rural school scores +1, away
+    from one −1; member→lead moves of a tight group are reciprocity (G3) and
+    score nothing. Per group and school, −1 per key teacher the school drifts
+    further from its proportional share than today. Per tight pair, −1 per
+    person received whose subject the member does not send back
+    (``_g3_unmatched``).
+    """
     data, variables = ctx.data, ctx.variables
     schools = data.roster.schools
     reciprocal = {(m, g.lead) for g in data.groups_of(GroupKind.TIGHT) for m in g.members}
@@ -121,11 +163,14 @@ def l3_key_teacher_flow(ctx: RuleContext, model: cp_model.CpModel) -> Terms:
         drifts = _share_drifts(ctx, model, group.group_id, group.school_ids)
         terms.extend(drifts)
         weights.extend([-1] * len(drifts))
+    unmatched = _g3_unmatched(ctx, model)
+    terms.extend(unmatched)
+    weights.extend([-1] * len(unmatched))
     return terms, weights
 
 
-def l4_preferences(ctx: RuleContext) -> Terms:
-    """L4: a willing mover sent to a stated preference scores 3, 2 or 1 for rank 1, 2 or 3."""
+def o5_preferences(ctx: RuleContext) -> Terms:
+    """O5: a willing mover sent to a stated preference scores 3, 2 or 1 for rank 1, 2 or 3."""
     terms: list[cp_model.IntVar] = []
     weights: list[int] = []
     for member in ctx.data.staff:
@@ -139,8 +184,8 @@ def l4_preferences(ctx: RuleContext) -> Terms:
     return terms, weights
 
 
-def l5_travel(ctx: RuleContext) -> Terms:
-    """L5: the kilometres (great-circle, rounded) of every move between schools with coordinates."""
+def o6_travel(ctx: RuleContext) -> Terms:
+    """O6: the kilometres (great-circle, rounded) of every move between schools with coordinates."""
     schools = ctx.data.roster.schools
     terms: list[cp_model.IntVar] = []
     weights: list[int] = []
@@ -152,30 +197,29 @@ def l5_travel(ctx: RuleContext) -> Terms:
     return terms, weights
 
 
-def l6_needless_moves(ctx: RuleContext) -> Terms:
-    """L6: moves of people neither due nor volunteering, walking assignments, and extensions (S2)."""
+def o7_needless_moves(ctx: RuleContext) -> Terms:
+    """O7: moves of people neither due nor volunteering, and walking assignments (extensions are O1's)."""
     variables = ctx.variables
     terms: list[cp_model.IntVar] = []
     for member in ctx.data.staff:
         if member.staff_id in variables.moves_of and not _willing(ctx, member):
             terms.extend(var for _, var in variables.moves_of[member.staff_id])
     terms.extend(variables.walk[key] for key in sorted(variables.walk))
-    terms.extend(variables.extend[key] for key in sorted(variables.extend))
     return terms, [1] * len(terms)
 
 
-def make_levels(
-    ctx: RuleContext, model: cp_model.CpModel, penalties: list[cp_model.IntVar]
-) -> tuple[Level, ...]:
-    """The levels in priority order, L2 in two parts (some may have no terms)."""
+def make_levels(ctx: RuleContext, model: cp_model.CpModel, penalties: list[Penalty]) -> tuple[Level, ...]:
+    """The levels in priority order, O1 and O2 in two parts each (some may have no terms)."""
     parts = (
-        (False, l1_obligations(penalties)),
-        (True, l2_due_rotated(ctx)),
-        (True, l2_tenure(ctx)),
-        (True, l3_key_teacher_flow(ctx, model)),
-        (True, l4_preferences(ctx)),
-        (False, l5_travel(ctx)),
-        (False, l6_needless_moves(ctx)),
+        (False, o1_obligations(penalties)),
+        (False, o1_extensions(ctx)),
+        (True, o2_due_rotated(ctx)),
+        (True, o2_tenure(ctx)),
+        (False, o3_rotation_targets(penalties)),
+        (True, o4_key_teachers(ctx, model)),
+        (True, o5_preferences(ctx)),
+        (False, o6_travel(ctx)),
+        (False, o7_needless_moves(ctx)),
     )
     return tuple(
         Level(name, maximise, terms, weights)
@@ -262,3 +306,37 @@ def _share_drifts(
         model.add(drift >= share - allowed - keys_after.expr())
         drifts.append(drift)
     return drifts
+
+
+def _g3_unmatched(ctx: RuleContext, model: cp_model.CpModel) -> list[cp_model.IntVar]:
+    """G3's "matching subjects where it can": per tight pair, post class, band and subject, how many
+    of the people the member receives from the lead no one of that subject sent back matches.
+
+    unmatched ≥ received − sent back and ≥ 0, over the stock both ways as G3 counts it; people
+    without a subject (leaders) have nothing to match.
+    """
+    data, variables = ctx.data, ctx.variables
+    found: list[cp_model.IntVar] = []
+    for group in data.groups_of(GroupKind.TIGHT):
+        assert group.lead is not None
+        for member_school in sorted(group.members):
+            flows: dict[tuple[str, str, str], tuple[Count, Count]] = defaultdict(lambda: (Count(), Count()))
+            for sender, receiver, side in ((group.lead, member_school, 0), (member_school, group.lead, 1)):
+                for member in data.staff_now[sender]:
+                    move = variables.move.get((member.staff_id, receiver))
+                    if move is not None and member.subject:
+                        band = member.band.value if member.band else ""
+                        flows[g3_post_class(member), band, member.subject][side].add(move)
+            for (post_class, band, subject), (received, returned) in sorted(flows.items()):
+                if received.is_constant:
+                    continue
+                unmatched = model.new_int_var(
+                    0,
+                    received.upper,
+                    f"G3_unmatched[{group.group_id}/{member_school}/{post_class}:{band}:{subject}]",
+                )
+                gap = difference(received, returned)
+                gap.add(unmatched, -1)
+                model.add(gap.expr() <= 0)
+                found.append(unmatched)
+    return found

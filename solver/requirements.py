@@ -2,7 +2,8 @@
 
 Who counts in a contingent (G1, G2, G6), how reciprocity classes people (G3),
 an alliance's sides (G4), what a small school must offer and who may walk
-there (G5), a school's outflow cap (C4), and which rule a move serves. The
+there (G5), where N1 applies, a school's outflow cap (C4), which rule a move
+serves and the post it serves in (P2). The
 CP-SAT rules (solver/rules/) and the greedy peer (solver/greedy.py) both read
 these, so the two planners cannot disagree about what a rule asks for.
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 from math import floor
 
-from rotation.codes import PRIMARY_BANDS, Area, Band, GroupKind, Post
+from rotation.catalogue import RuleId
+from rotation.codes import ACADEMIC_SUBJECTS, PRIMARY_BANDS, Area, Band, Category, GroupKind, HostPost, Post
 from rotation.domain import Group, Roster, School, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
@@ -41,6 +43,16 @@ def g6_counts(member: StaffMember, subject: str) -> bool:
     return member.band is Band.SENIOR and member.senior3 and member.subject == subject
 
 
+def g6_counts_in_pair(member: StaffMember) -> bool:
+    """G6: counts in a pair's exchange at all, i.e. for its own subject, which must be academic."""
+    return member.subject in ACADEMIC_SUBJECTS and g6_counts(member, member.subject)
+
+
+def n1_school(school: School) -> bool:
+    """N1 applies at urban and town schools (城镇学校) and at quality schools."""
+    return school.area is not Area.RURAL or school.category is Category.QUALITY
+
+
 def shared_groups(roster: Roster, first: str, second: str) -> list[Group]:
     """The groups both schools belong to, by group id."""
     groups = roster.groups_by_school[first]
@@ -48,15 +60,23 @@ def shared_groups(roster: Roster, first: str, second: str) -> list[Group]:
 
 
 def move_rule(
-    roster: Roster, member: StaffMember, destination: str, standing: Eligibility, contingent: str | None
-) -> tuple[str, str | None]:
-    """The rule a new move serves, and its group, whichever method made the plan.
+    roster: Roster,
+    member: StaffMember,
+    destination: str,
+    standing: Eligibility,
+    contingent: RuleId | None,
+) -> tuple[RuleId, str | None]:
+    """The one code of what a new move is for, and its group, whichever method made the plan.
 
-    ``contingent`` (G1 or G2) when the person counts in that contingent of a
-    tight group, else G6 when a senior-3 teacher goes to the paired school, G3
-    for member→lead in a tight group, G4 for urban→town/rural in an alliance,
-    else the due reason (T1/T2), else C2 (a balancing move). The group is the
-    obligation's, else the first shared one.
+    First match wins (domain-rules.md, "More settled details"): the G1, G2,
+    G6 or G7 contingent the move counts in (``contingent``, G1 or G2, is the
+    one a tight group's plan counts the person in; a lead → member move the
+    plan does not count names the contingent the person can count in, G2
+    before G1); G3 for member → lead in a tight group; G4 for urban →
+    town/rural in an alliance; T1/T2 for a due person; then, for someone not
+    due, N1 for a key teacher of an N1 school, P1 for a principal, V for a
+    volunteer, else C2 (a move that only balances headcount). The group is
+    the one the code names, else the first both schools share.
     """
     origin, schools = member.school_id, roster.schools
     shared = shared_groups(roster, origin, destination)
@@ -64,17 +84,52 @@ def move_rule(
     def group_of(kind: GroupKind, lead: str | None = None) -> str | None:
         return next((g.group_id for g in shared if g.kind is kind and lead in (None, g.lead)), None)
 
-    if contingent is not None:
-        return contingent, group_of(GroupKind.TIGHT, lead=origin)
-    if member.subject and g6_counts(member, member.subject) and (pair := group_of(GroupKind.HS_PAIR)):
-        return "G6", pair
+    if tight := group_of(GroupKind.TIGHT, lead=origin):
+        if contingent is None and g2_counts_as_key(member, schools[destination]):
+            contingent = RuleId.G2
+        elif contingent is None and g1_counts_in_team(member):
+            contingent = RuleId.G1
+        if contingent is not None:
+            return contingent, tight
+    if g6_counts_in_pair(member) and (pair := group_of(GroupKind.HS_PAIR)):
+        return RuleId.G6, pair
+    if alliance := group_of(GroupKind.KINDERGARTEN, lead=origin):
+        return RuleId.G7, alliance
     if tight := group_of(GroupKind.TIGHT, lead=destination):
-        return "G3", tight
+        return RuleId.G3, tight
     outward = schools[origin].area is Area.URBAN and schools[destination].area is not Area.URBAN
     if outward and (alliance := group_of(GroupKind.ALLIANCE)):
-        return "G4", alliance
-    rule = standing.reasons[0] if standing.is_due else "C2"
-    return rule, shared[0].group_id if shared else None
+        return RuleId.G4, alliance
+    first = shared[0].group_id if shared else None
+    if standing.is_due:
+        return standing.reasons[0], first
+    if member.is_key_teacher and n1_school(schools[origin]):
+        return RuleId.N1, first
+    if member.post is Post.PRINCIPAL:
+        return RuleId.P1, first
+    return (RuleId.V if member.volunteer else RuleId.C2), first
+
+
+def p2_host_post(roster: Roster, member: StaffMember, destination: str) -> HostPost:
+    """P2: the post served at the host (挂职岗位) on a new move.
+
+    Sent by the lead of a tight group to one of its members, a vice principal
+    serves as executive principal, a middle manager as vice principal and a
+    key teacher (post teacher) as middle manager; everyone else serves in the
+    post held at home.
+    """
+    led = any(
+        g.kind is GroupKind.TIGHT and g.lead == member.school_id
+        for g in shared_groups(roster, member.school_id, destination)
+    )
+    if led:
+        if member.post is Post.VICE_PRINCIPAL:
+            return HostPost.EXECUTIVE_PRINCIPAL
+        if member.post is Post.MIDDLE_MANAGER:
+            return HostPost.VICE_PRINCIPAL
+        if member.post is Post.TEACHER and member.is_key_teacher:
+            return HostPost.MIDDLE_MANAGER
+    return HostPost.own(member.post)
 
 
 def g4_sides(schools: dict[str, School], group: Group) -> tuple[list[str], list[str]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rotation.catalogue import RuleId
 from rotation.domain import StaffMember
 from rotation.plan import Extension, Move, ObligationOutcome, Walk
 from solver.model import BuiltModel
-from solver.requirements import move_rule, shared_groups
+from solver.requirements import move_rule, p2_host_post, shared_groups
 from solver.rules.stints import s1_earliest_return, s2_outcome
 
 
@@ -36,6 +37,7 @@ def read_plan(built: BuiltModel, solution: list[int]) -> PlanRows:
                     rule,
                     group_id,
                     s1_earliest_return(member, data.params, rule),
+                    p2_host_post(data.roster, member, destination),
                 )
             )
     for staff_id, var in variables.extend.items():
@@ -70,11 +72,11 @@ def read_plan(built: BuiltModel, solution: list[int]) -> PlanRows:
 
 def _move_rule(
     built: BuiltModel, solution: list[int], member: StaffMember, destination: str
-) -> tuple[str, str | None]:
-    """solver.rules.groups.move_rule, with the contingent the solution tags the person with."""
+) -> tuple[RuleId, str | None]:
+    """solver.requirements.move_rule, with the contingent the solution tags the person with."""
     variables = built.variables
     contingent = None
-    for tags, rule in ((variables.team_tag, "G1"), (variables.key_tag, "G2")):
+    for tags, rule in ((variables.team_tag, RuleId.G1), (variables.key_tag, RuleId.G2)):
         tag = tags.get((member.staff_id, destination))
         if tag is not None and solution[tag.index]:
             contingent = rule

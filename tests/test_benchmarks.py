@@ -154,26 +154,26 @@ def test_two_cp_sat_runs_agree_on_every_level() -> None:
 def test_a_doctored_level_value_is_named_as_a_difference() -> None:
     plan, _ = solve_here("cp-sat")
     levels = list(plan.levels)
-    index = next(i for i, level in enumerate(levels) if level.name == "L2 due rotated")
+    index = next(i for i, level in enumerate(levels) if level.name == "O2 due rotated")
     levels[index] = replace(levels[index], objective=levels[index].objective - 1)
     agreement = compare_levels(plan.levels, levels)
     assert not agreement.agree
-    assert agreement.differing == (("L2 due rotated", plan.levels[index].objective, levels[index].objective),)
-    assert "DIFFER" in agreement.sentence() and "L2 due rotated" in agreement.sentence()
+    assert agreement.differing == (("O2 due rotated", plan.levels[index].objective, levels[index].objective),)
+    assert "DIFFER" in agreement.sentence() and "O2 due rotated" in agreement.sentence()
 
 
 def test_a_level_not_proved_optimal_is_not_compared() -> None:
     plan, _ = solve_here("cp-sat")
     cut = [
         replace(level, status=SolveStatus.FEASIBLE, objective=level.objective + 5)
-        if level.name == "L2 tenure"
+        if level.name == "O2 tenure"
         else level
         for level in plan.levels
     ]
     agreement = compare_levels(plan.levels, cut)
     assert agreement.agree
-    assert "L2 tenure" not in agreement.compared
-    assert agreement.not_compared == (("L2 tenure", "mip feasible"),)
+    assert "O2 tenure" not in agreement.compared
+    assert agreement.not_compared == (("O2 tenure", "mip feasible"),)
 
 
 def test_greedy_shares_no_level_with_cp_sat_so_nothing_is_compared() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rotation.catalogue import RuleId
 from rotation.codes import Post
 from rotation.dates import add_years
 from rotation.domain import StaffMember
@@ -36,4 +37,4 @@ def s2_outcome(member: StaffMember, extended: bool, group_id: str | None) -> Mov
     """S2: a returning person either goes home (a move with rule S2, no return date) or is extended."""
     if extended:
         return Extension(member.staff_id, member.school_id, member.home_school_id)
-    return Move(member.staff_id, member.school_id, member.home_school_id, "S2", group_id, None)
+    return Move(member.staff_id, member.school_id, member.home_school_id, RuleId.S2, group_id, None)

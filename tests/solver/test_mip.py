@@ -51,7 +51,8 @@ def tiny(seed: int, **changes: object) -> tuple[Roster, Parameters]:
         (1, {}),
         (2, {"min_rotation_ratio": 0.3, "min_key_share": 0.4}),
         (3, {"soft": frozenset({"G2", "G3"}), "tight_key_primary_band_min": 3}),
-        # HiGHS, started from the previous level's plan, once claimed 0 as this one's L3 optimum (1 is).
+        # HiGHS, started from the previous level's plan, once claimed 0 as this one's key-teacher (N2)
+        # optimum (1 is).
         (4, {"max_net_loss": 1, "max_outflow_ratio": 0.3}),
         (5, {"destination_scope": "district", "teacher_tenure_years": 5}),
     ],
@@ -118,7 +119,7 @@ def test_a_part_with_nothing_to_decide_is_judged_by_its_constant_rows(hard: froz
         assert "N1 at U" in mip.explanation[0].en
     else:
         assert optimum(mip) == optimum(cp_sat)
-        assert optimum(mip)["L1 obligations"] == 1
+        assert optimum(mip)["O3 rotation targets (N1)"] == 1
 
 
 def test_deterministic() -> None:

@@ -8,6 +8,7 @@ from rotation.codes import Area, GroupKind
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
 from rotation.plan import SolveStatus
+from rotation.text import Text
 from solver.settings import SolveOptions
 from solver.solve import solve
 
@@ -29,7 +30,7 @@ def alliance_roster() -> Roster:
     )
 
 
-# N1's key share would also count in L1 at U: left out, so that L1 is G4's shortfall alone.
+# N1 has its own level (O3) below O1: left out all the same, so that the plan is G4's alone.
 ALLIANCE_PARAMS = {"max_outflow_ratio": 0.5, "min_key_share": 0}
 
 
@@ -56,7 +57,7 @@ def test_hard_obligation_out_of_reach_is_infeasible_and_soft_switch_relaxes_it()
     }
     row = next(o for o in soft.obligations if o.rule == "G4")
     assert (row.required, row.achieved, row.soft, row.met) == (3, 2, True, False)
-    assert soft.levels[0].name == "L1 obligations"
+    assert soft.levels[0].name == "O1 obligations"
     assert soft.levels[0].objective == 1
 
 
@@ -87,7 +88,7 @@ def test_longer_tenure_moves_first():
 def test_levels_are_reported_in_priority_order_with_numbers():
     plan = run(tenure_roster(), params(max_outflow_ratio=0.5))
     assert plan.status is SolveStatus.OPTIMAL
-    assert [level.name for level in plan.levels] == ["L2 due rotated", "L2 tenure", "L6 needless moves"]
+    assert [level.name for level in plan.levels] == ["O2 due rotated", "O2 tenure", "O7 needless moves"]
     assert [level.objective for level in plan.levels] == [1, 12, 1]
     for level in plan.levels:
         assert level.status is SolveStatus.OPTIMAL
@@ -139,13 +140,13 @@ def test_independent_components_solve_as_one():
     apart = [run(part, the_params) for part in (left, right)]
     assert set(together.moves) == set(apart[0].moves) | set(apart[1].moves)
     assert set(together.unmoved) == set(apart[0].unmoved) | set(apart[1].unmoved)
-    for name in ("L2 due rotated", "L2 tenure"):
+    for name in ("O2 due rotated", "O2 tenure"):
         levels = [next(level for level in plan.levels if level.name == name) for plan in (together, *apart)]
         assert levels[0].objective == levels[1].objective + levels[2].objective
 
 
 def test_progress_lines_are_reported():
-    lines: list[str] = []
+    lines: list[Text] = []
     the_roster, the_params = tenure_roster(), params(max_outflow_ratio=0.5)
     plan = solve(
         the_roster,
@@ -155,5 +156,6 @@ def test_progress_lines_are_reported():
         lines.append,
     )
     assert plan.status is SolveStatus.OPTIMAL
-    assert lines[0].startswith("component 1/1 ")
-    assert lines[-1].startswith("done: optimal, 1 component(s)")
+    assert lines[0].en.startswith("component 1/1 ")
+    assert lines[-1].en.startswith("done: optimal, 1 component(s)")
+    assert lines[-1].zh.startswith("完成：最优，1 个部分")
