@@ -31,6 +31,7 @@ from reports.xlsx import (
     text_width,
 )
 from rotation.catalogue import CATALOGUE, codes_in
+from rotation.text import Text
 
 # Text stays text: no formulas, numbers or links made from what the plan says.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -112,12 +113,22 @@ def write_notices(
     Every target is checked before the first is written, so a refusal leaves no partial set.
     """
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: is a file, not a directory for the notices")
+        raise OutputError(
+            Text(
+                f"{out_dir}: is a file, not a directory for the notices",
+                f"{out_dir}：是文件，不是存放通知的文件夹",
+            )
+        )
     notices = plan_notices(plan, out_dir, names)
     seen: set[Path] = set()
     for notice in notices:
         if notice.path in seen:
-            raise OutputError(f"{notice.path}: two schools would share this file name")
+            raise OutputError(
+                Text(
+                    f"{notice.path}: two schools would share this file name",
+                    f"{notice.path}：两所学校的文件名相同",
+                )
+            )
         seen.add(notice.path)
         check_output_path(notice.path, force=force, protect=protect)
     label = dict(names or {})

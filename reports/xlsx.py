@@ -20,6 +20,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from rotation.text import Text
+
 Cell = str | int | float | bool | date | None
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -50,20 +52,32 @@ class SheetData:
 
 
 class OutputError(Exception):
-    """An output file that must not or cannot be written; the message names the file."""
+    """An output file that must not or cannot be written; ``text`` names the file, in both languages."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 class OutputExistsError(OutputError):
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{path}: already exists; pass --force to overwrite it")
+        super().__init__(
+            Text(
+                f"{path}: already exists; pass --force to overwrite it",
+                f"{path}：文件已存在；要覆盖请加 --force",
+            )
+        )
         self.path = path
 
 
 class ProtectedPathError(OutputError):
     def __init__(self, path: Path, protected: Path) -> None:
         super().__init__(
-            f"{path}: is the input workbook {protected}; the input is never written to, "
-            "choose another output file"
+            Text(
+                f"{path}: is the input workbook {protected}; the input is never written to, "
+                "choose another output file",
+                f"{path}：是输入工作簿 {protected}；输入文件从不被改写，请另选输出文件",
+            )
         )
         self.path = path
 
@@ -74,7 +88,9 @@ def check_output_path(path: Path, *, force: bool, protect: Sequence[Path] = ()) 
         if _same_file(path, protected):
             raise ProtectedPathError(path, protected)
     if path.is_dir():
-        raise OutputError(f"{path}: is a directory, not an output file")
+        raise OutputError(
+            Text(f"{path}: is a directory, not an output file", f"{path}：是文件夹，不是输出文件")
+        )
     if path.exists() and not force:
         raise OutputExistsError(path)
 
@@ -123,10 +139,15 @@ def atomic_output(path: Path, *, force: bool, protect: Sequence[Path] = ()) -> I
         yield temporary
         os.replace(temporary, path)
     except PermissionError as error:
-        message = f"{path}: cannot be written ({error.strerror}); if it is open in Excel, close it"
+        message = Text(
+            f"{path}: cannot be written ({error.strerror}); if it is open in Excel, close it",
+            f"{path}：无法写入（{error.strerror}）；如果文件正在 Excel 中打开，请先关闭",
+        )
         raise OutputError(message) from error
     except (OSError, FileCreateError) as error:
-        raise OutputError(f"{path}: cannot be written ({error})") from error
+        raise OutputError(
+            Text(f"{path}: cannot be written ({error})", f"{path}：无法写入（{error}）")
+        ) from error
     finally:
         # exists(), unlike unlink(missing_ok=True), also copes with a parent that is not a directory.
         if temporary.exists():

@@ -139,7 +139,9 @@ def test_solve_refuses_to_write_onto_the_input(tiny: Path) -> None:
     before = tiny.read_bytes()
     result = run("solve", str(tiny), "-o", str(tiny), "--force")
     assert result.returncode == EXIT_BAD_INPUT
-    assert "input" in result.stderr
+    assert "是输入工作簿" in result.stderr
+    english = run("solve", str(tiny), "-o", str(tiny), "--force", "--lang", "en")
+    assert "is the input workbook" in english.stderr
     assert tiny.read_bytes() == before
 
 

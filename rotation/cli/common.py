@@ -133,7 +133,7 @@ def bad_input_exits(lang: str) -> Iterator[None]:
     except ParameterError as error:
         fail(error.lines(lang))
     except OutputError as error:
-        fail([str(error)])
+        fail([error.text.pick(lang)])
 
 
 def load(
