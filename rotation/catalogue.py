@@ -642,6 +642,24 @@ def codes_in(cells: Iterable[object]) -> list[RuleId]:
 
 def _tokens(cell: str) -> list[str]:
     text = cell
-    for separator in (";", "；", ",", "，", "→", ":", "：", "(", ")", "（", "）", " ", "->", "[", "]", "/"):
+    for separator in (
+        ";",
+        "；",
+        ",",
+        "，",
+        "、",
+        "→",
+        ":",
+        "：",
+        "(",
+        ")",
+        "（",
+        "）",
+        " ",
+        "->",
+        "[",
+        "]",
+        "/",
+    ):
         text = text.replace(separator, "\n")
     return [token for token in text.split("\n") if token]

@@ -758,3 +758,8 @@ def test_the_rules_document_is_up_to_date() -> None:
     assert RULES_MD.read_text(encoding="utf-8") == rules_doc.render(), (
         "docs/rules.md is out of date: run `.venv/bin/python -m reports.rules_doc`"
     )
+
+
+def test_codes_listed_with_a_chinese_enumeration_comma_are_explained() -> None:
+    # Chinese text lists codes as E1、E2 (the template's related rules, sentences of the catalogue).
+    assert [e.code for e in legend_entries([[("E1、E2",)]], "zh")] == ["E1", "E2", RULES_DOC]
