@@ -293,3 +293,100 @@ def test_each_command_module_imports_first_on_its_own(module: str) -> None:
     """Regression: rotation.cli.main and the command modules once imported each other in a cycle."""
     result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_check_names_the_due_people_who_can_move_nowhere_and_the_lever(tiny: Path) -> None:
+    """Kindergarten 0015 is in no group: under destination_scope=group its due people can go nowhere (C3)."""
+    result = CliRunner().invoke(main, ["check", str(tiny)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    heading = next(line for line in lines if line.startswith("应交流但无处可去的人员 (C3):"))
+    people = int(heading.split(":")[1].split("人")[0])
+    school = next(line for line in lines if line.split()[:1] == ["0015"])
+    in_no_group = int(school.split()[2])
+    assert 0 < in_no_group <= people
+    assert school.endswith("C3：所在学校未加入任何集团（destination_scope=group）")
+    assert (
+        f"其中 {in_no_group} 人所在学校未加入任何集团: 设 --set destination_scope=district 后"
+        in result.output
+    )
+
+    district = CliRunner().invoke(main, ["check", str(tiny), "--set", "destination_scope=district"])
+    assert district.exit_code == 0, district.output
+    assert not any(line.split()[:1] == ["0015"] for line in district.output.splitlines())
+    assert "destination_scope=district 后" not in district.output
+
+    english = CliRunner().invoke(main, ["check", str(tiny), "--lang", "en"])
+    assert f"Due people who can move nowhere (C3): {people}, at " in english.output
+    assert (
+        f"{in_no_group} of them are at schools in no group: --set destination_scope=district"
+        in english.output
+    )
+
+
+def test_notices_and_report_refuse_an_input_that_is_not_the_plan_s(tiny: Path, tmp_path: Path) -> None:
+    """Issue 10: with another workbook's school names the pages would name the wrong schools."""
+    plan = tmp_path / "plan.xlsx"
+    assert run("solve", str(tiny), "-o", str(plan), "--time-limit", "60").returncode == 0
+    renamed = tmp_path / "renamed.xlsx"
+    book = openpyxl.load_workbook(tiny)
+    book["学校"]["B2"] = "另一所学校"
+    book.save(renamed)
+
+    notices = run("notices", str(plan), "-o", str(tmp_path / "notices"), "--input", str(renamed))
+    assert notices.returncode == EXIT_BAD_INPUT
+    assert "不是求解该方案时所用的工作簿" in notices.stderr
+    assert "--force" in notices.stderr
+    assert not (tmp_path / "notices").exists()
+    page = tmp_path / "report.html"
+    report = run("report", str(plan), "-o", str(page), "--input", str(renamed), "--lang", "en")
+    assert report.returncode == EXIT_BAD_INPUT
+    assert "not the workbook this plan was solved from" in report.stderr
+    assert not page.exists()
+
+    assert run("report", str(plan), "-o", str(page), "--input", str(tiny)).returncode == 0
+    forced = run("report", str(plan), "-o", str(page), "--input", str(renamed), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "另一所学校" in page.read_text(encoding="utf-8")
+
+
+def test_whatif_shows_live_progress_on_a_terminal(tiny: Path, tmp_path: Path) -> None:
+    """Both solves report on the terminal's one live line, each labelled, in the output language."""
+    import pty
+
+    main_fd, terminal = pty.openpty()
+    try:
+        result = subprocess.run(
+            [
+                str(ROTATION),
+                "whatif",
+                str(tiny),
+                "--set",
+                "female_exempt_age=52",
+                "-o",
+                str(tmp_path / "w.xlsx"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+            timeout=300,
+        )
+        os.close(terminal)
+        terminal = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the terminal's other end is closed: everything is read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if terminal >= 0:
+            os.close(terminal)
+        os.close(main_fd)
+    assert result.returncode == 0, shown.decode(errors="replace")
+    progress = shown.decode()
+    assert "基准：第 " in progress and "基准：完成：最优" in progress
+    assert "情景：第 " in progress and "情景：完成：最优" in progress
