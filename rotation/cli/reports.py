@@ -22,6 +22,7 @@ from rotation.text import Text
 
 if TYPE_CHECKING:
     from reports.plan_reader import PlanData
+    from rotation.domain import Roster
 
 FORCE = option(
     "--force",
@@ -59,11 +60,11 @@ def plan_input_exits(lang: str) -> Iterator[None]:
             fail([text.pick(lang) for text in error.texts])
 
 
-def school_names(plan: PlanData, input_path: Path | None, force: bool, lang: str) -> dict[str, str]:
-    """The schools' names from ``input_path``, refused (exit 2) unless it is the workbook the plan was
-    solved from: another workbook's codes name other schools, and the pages would print them unnoticed."""
+def input_roster(plan: PlanData, input_path: Path | None, force: bool, lang: str) -> Roster | None:
+    """The roster of ``input_path``, refused (exit 2) unless it is the workbook the plan was solved
+    from: another workbook's codes name other schools, and the pages would print them unnoticed."""
     if input_path is None:
-        return {}
+        return None
     from rotation.workbook.loader import load_workbook
 
     loaded = load_workbook(input_path)
@@ -82,7 +83,13 @@ def school_names(plan: PlanData, input_path: Path | None, force: bool, lang: str
                 ).pick(lang)
             ]
         )
-    return {school_id: school.name for school_id, school in loaded.roster.schools.items()}
+    return loaded.roster
+
+
+def school_names(plan: PlanData, input_path: Path | None, force: bool, lang: str) -> dict[str, str]:
+    """The schools' names from ``input_path`` (see input_roster)."""
+    roster = input_roster(plan, input_path, force, lang)
+    return {} if roster is None else {school_id: school.name for school_id, school in roster.schools.items()}
 
 
 @click.command(
@@ -137,7 +144,9 @@ def report(plan_path: Path, output: Path, input_path: Path | None, lang: str, fo
 
     with plan_input_exits(lang):
         plan = read_plan_workbook(plan_path)
-        names = school_names(plan, input_path, force, lang)
+        roster = input_roster(plan, input_path, force, lang)
+        names = {} if roster is None else {i: school.name for i, school in roster.schools.items()}
+        groups = () if roster is None else tuple(roster.groups.values())
         protect = [plan_path] + ([input_path] if input_path is not None else [])
-        write_report(plan, output, names, force=force, protect=protect)
+        write_report(plan, output, names, groups, force=force, protect=protect)
     click.echo(messages_for(lang).written(output))
