@@ -11,31 +11,26 @@ from pathlib import Path
 import pytest
 from plan_checker import check_plan_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ROOT / "data" / "tiny.xlsx"
-# benchmarks/ is not an installed package: it runs from the project root, as `make bench` does.
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.agreement import compare_levels  # noqa: E402
-from benchmarks.records import RUN_PHASES, SOLVE_PHASES, RunRecord  # noqa: E402
-from benchmarks.report import agreement_line, agreement_summary, methods_table  # noqa: E402
-from rotation.eligibility import assess_roster  # noqa: E402
-from rotation.plan import Plan, SolveStatus  # noqa: E402
-from rotation.workbook.loader import load_workbook  # noqa: E402
-from solver.methods import solve_by  # noqa: E402
-from solver.settings import SolveOptions  # noqa: E402
+from benchmarks.agreement import compare_levels
+from benchmarks.records import RUN_PHASES, SOLVE_PHASES, RunRecord
+from benchmarks.report import agreement_line, agreement_summary, methods_table
+from rotation.eligibility import assess_roster
+from rotation.plan import Plan, SolveStatus
+from rotation.workbook.loader import load_workbook
+from solver.methods import solve_by
+from solver.settings import SolveOptions
 
 OPTIONS = SolveOptions(time_limit_s=60, workers=2, seed=0)
 
 
-def child_run(method: str, plan_out: Path) -> RunRecord:
-    """``python -m benchmarks.run_one`` on the tiny district, as the benchmark starts it: one JSON line."""
+def child_run(root: Path, workbook: Path, method: str, plan_out: Path) -> RunRecord:
+    """``python -m benchmarks.run_one`` on ``workbook``, as the benchmark starts it: one JSON line."""
     done = subprocess.run(
         [
             sys.executable,
             "-m",
             "benchmarks.run_one",
-            str(TINY),
+            str(workbook),
             method,
             "--time-limit",
             "60",
@@ -46,7 +41,7 @@ def child_run(method: str, plan_out: Path) -> RunRecord:
             "--plan-out",
             str(plan_out),
         ],
-        cwd=ROOT,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=300,
@@ -58,18 +53,20 @@ def child_run(method: str, plan_out: Path) -> RunRecord:
     return RunRecord.from_json(json.loads(lines[0]))
 
 
-def solve_here(method: str) -> tuple[Plan, set[str]]:
-    loaded = load_workbook(TINY)
+def solve_here(workbook: Path, method: str) -> tuple[Plan, set[str]]:
+    loaded = load_workbook(workbook)
     eligibility = assess_roster(loaded.roster, loaded.params)
     due = {staff_id for staff_id, entry in eligibility.items() if entry.is_due}
     return solve_by(method, loaded.roster, loaded.params, eligibility, OPTIONS), due  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("method", ["cp-sat", "greedy"])
-def test_one_run_in_a_fresh_process_reports_the_plans_own_figures(tmp_path: Path, method: str) -> None:
+def test_one_run_in_a_fresh_process_reports_the_plans_own_figures(
+    project_root: Path, tiny_path: Path, tmp_path: Path, method: str
+) -> None:
     out = tmp_path / "plan.xlsx"
-    record = child_run(method, out)
-    plan, due = solve_here(method)
+    record = child_run(project_root, tiny_path, method, out)
+    plan, due = solve_here(tiny_path, method)
     moved = {m.staff_id for m in plan.moves if m.rule != "S2"}
 
     assert record.ok and record.method == method
@@ -96,10 +93,10 @@ def test_one_run_in_a_fresh_process_reports_the_plans_own_figures(tmp_path: Path
     # The process loaded OR-Tools and pandas: its peak is tens of MiB at least, and far from gigabytes.
     assert 50 < record.peak_mib < 2_000
     # The exported plan is the plan: the independent checker accepts it.
-    assert check_plan_workbook(TINY, out) == []
+    assert check_plan_workbook(tiny_path, out) == []
 
 
-def test_the_peak_memory_is_the_runs_own_not_its_parents() -> None:
+def test_the_peak_memory_is_the_runs_own_not_its_parents(project_root: Path) -> None:
     """A child of a parent holding 400 MiB reports its own few tens of MiB (ru_maxrss would say 400+)."""
     child = "from benchmarks.run_one import peak_memory_mib; print(peak_memory_mib())"
     parent = (
@@ -109,15 +106,20 @@ def test_the_peak_memory_is_the_runs_own_not_its_parents() -> None:
         f"print(subprocess.run([sys.executable, '-c', {child!r}], capture_output=True, text=True).stdout)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", parent], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", parent],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     assert 5 < float(done.stdout.strip()) < 100
 
 
-def test_a_failing_run_is_a_record_with_its_error(tmp_path: Path) -> None:
+def test_a_failing_run_is_a_record_with_its_error(project_root: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run_one", str(tmp_path / "missing.xlsx"), "cp-sat"],
-        cwd=ROOT,
+        cwd=project_root,
         capture_output=True,
         text=True,
         timeout=120,
@@ -130,8 +132,8 @@ def test_a_failing_run_is_a_record_with_its_error(tmp_path: Path) -> None:
     assert "load" not in record.phases
 
 
-def test_a_record_reads_back_from_its_json() -> None:
-    plan, due = solve_here("cp-sat")
+def test_a_record_reads_back_from_its_json(tiny_path: Path) -> None:
+    plan, due = solve_here(tiny_path, "cp-sat")
     record = RunRecord("tiny", "cp-sat", 60, 2, staff=300, due=len(due))
     record.take_plan(plan, due)
     record.phases = {"load": 0.5, "solve": 2.0}
@@ -141,9 +143,9 @@ def test_a_record_reads_back_from_its_json() -> None:
 # --- Agreement -----------------------------------------------------------------------------------------
 
 
-def test_two_cp_sat_runs_agree_on_every_level() -> None:
-    first, _ = solve_here("cp-sat")
-    second, _ = solve_here("cp-sat")
+def test_two_cp_sat_runs_agree_on_every_level(tiny_path: Path) -> None:
+    first, _ = solve_here(tiny_path, "cp-sat")
+    second, _ = solve_here(tiny_path, "cp-sat")
     agreement = compare_levels(first.levels, second.levels, "cp-sat", "cp-sat again")
     assert agreement.agree
     assert agreement.compared == tuple(level.name for level in first.levels)
@@ -151,8 +153,8 @@ def test_two_cp_sat_runs_agree_on_every_level() -> None:
     assert "agree on all" in agreement.sentence()
 
 
-def test_a_doctored_level_value_is_named_as_a_difference() -> None:
-    plan, _ = solve_here("cp-sat")
+def test_a_doctored_level_value_is_named_as_a_difference(tiny_path: Path) -> None:
+    plan, _ = solve_here(tiny_path, "cp-sat")
     levels = list(plan.levels)
     index = next(i for i, level in enumerate(levels) if level.name == "O2 due rotated")
     levels[index] = replace(levels[index], objective=levels[index].objective - 1)
@@ -162,8 +164,8 @@ def test_a_doctored_level_value_is_named_as_a_difference() -> None:
     assert "DIFFER" in agreement.sentence() and "O2 due rotated" in agreement.sentence()
 
 
-def test_a_level_not_proved_optimal_is_not_compared() -> None:
-    plan, _ = solve_here("cp-sat")
+def test_a_level_not_proved_optimal_is_not_compared(tiny_path: Path) -> None:
+    plan, _ = solve_here(tiny_path, "cp-sat")
     cut = [
         replace(level, status=SolveStatus.FEASIBLE, objective=level.objective + 5)
         if level.name == "O2 tenure"
@@ -176,18 +178,18 @@ def test_a_level_not_proved_optimal_is_not_compared() -> None:
     assert agreement.not_compared == (("O2 tenure", "mip feasible"),)
 
 
-def test_greedy_shares_no_level_with_cp_sat_so_nothing_is_compared() -> None:
-    cp_sat, _ = solve_here("cp-sat")
-    greedy, _ = solve_here("greedy")
+def test_greedy_shares_no_level_with_cp_sat_so_nothing_is_compared(tiny_path: Path) -> None:
+    cp_sat, _ = solve_here(tiny_path, "cp-sat")
+    greedy, _ = solve_here(tiny_path, "greedy")
     agreement = compare_levels(cp_sat.levels, greedy.levels, "cp-sat", "greedy")
     assert not agreement.agree
     assert agreement.compared == ()
     assert "nothing to compare" in agreement.sentence()
 
 
-def test_cp_sat_and_mip_agree_on_the_tiny_district() -> None:
-    cp_sat, _ = solve_here("cp-sat")
-    mip, _ = solve_here("mip")
+def test_cp_sat_and_mip_agree_on_the_tiny_district(tiny_path: Path) -> None:
+    cp_sat, _ = solve_here(tiny_path, "cp-sat")
+    mip, _ = solve_here(tiny_path, "mip")
     agreement = compare_levels(cp_sat.levels, mip.levels)
     assert agreement.compared, agreement.sentence()
     assert agreement.agree, agreement.sentence()
@@ -196,8 +198,8 @@ def test_cp_sat_and_mip_agree_on_the_tiny_district() -> None:
 # --- The report's table ----------------------------------------------------------------------------------
 
 
-def test_the_table_gives_ratios_against_cp_sat_of_the_same_records() -> None:
-    plan, due = solve_here("cp-sat")
+def test_the_table_gives_ratios_against_cp_sat_of_the_same_records(tiny_path: Path) -> None:
+    plan, due = solve_here(tiny_path, "cp-sat")
     base = RunRecord("tiny", "cp-sat", 60, 2, staff=300, due=len(due))
     base.take_plan(plan, due)
     base.end_to_end_s, base.peak_mib = 4.0, 200.0

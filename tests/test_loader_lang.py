@@ -16,8 +16,6 @@ from rotation.idnumber import IdNumberError, check_character, parse_id_number
 from rotation.parameters import ParameterError, resolve_parameters
 from rotation.workbook.loader import Problem, WorkbookError, load_workbook
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-TINY = DATA / "tiny.xlsx"
 ROTATION = Path(sys.executable).with_name("rotation")
 
 BODY = "41130319850226002"  # born 1985-02-26, a woman
@@ -28,10 +26,10 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(ROTATION), *args], capture_output=True, text=True, timeout=300)
 
 
-def bad_workbook(path: Path) -> Path:
+def bad_workbook(tiny: Path, path: Path) -> Path:
     """tiny.xlsx with a bad date, a bad id number check character, an unknown school, a duplicate
     staff id, and a subject-minimums sheet missing its required 学科 column."""
-    book = openpyxl.load_workbook(TINY)
+    book = openpyxl.load_workbook(tiny)
     staff = book["教职工"]
     header = [cell.value for cell in staff[1]]
     column = {name: header.index(name) + 1 for name in header}
@@ -67,8 +65,8 @@ EXPECTED_EN = [
 
 
 @pytest.fixture(scope="module")
-def bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return bad_workbook(tmp_path_factory.mktemp("bad") / "bad.xlsx")
+def bad(tiny_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bad_workbook(tiny_path, tmp_path_factory.mktemp("bad") / "bad.xlsx")
 
 
 def test_check_lists_the_problems_in_chinese_by_default(bad: Path) -> None:
@@ -105,8 +103,8 @@ def test_a_zero_byte_file_is_refused_in_either_language(tmp_path: Path) -> None:
     assert english.stderr == "staff.xlsx: the file is empty (0 bytes), not a workbook\n"
 
 
-def test_a_bad_parameter_row_is_reported_in_chinese(tmp_path: Path) -> None:
-    book = openpyxl.load_workbook(TINY)
+def test_a_bad_parameter_row_is_reported_in_chinese(tiny_path: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(tiny_path)
     book["参数"].append(["teacher_tenure_years", "six"])
     path = tmp_path / "params.xlsx"
     book.save(path)

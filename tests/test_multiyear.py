@@ -17,13 +17,12 @@ from rotation.figures import new_moves
 from rotation.scenarios.multiyear import MultiYearPlan, plan_years, roll_forward
 from rotation.workbook.loader import load_workbook
 
-TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.xlsx"
 YEARS = 3
 
 
 @pytest.fixture(scope="module")
-def three_years() -> MultiYearPlan:
-    loaded = load_workbook(TINY)
+def three_years(tiny_path: Path) -> MultiYearPlan:
+    loaded = load_workbook(tiny_path)
     return plan_years(loaded.roster, loaded.params, YEARS, time_limit_s=10.0, workers=2)
 
 
@@ -95,13 +94,25 @@ def test_roll_forward_applies_moves_and_returns(three_years: MultiYearPlan) -> N
     assert all(roster.staff_by_id[s] == first.roster.staff_by_id[s] for s in unchanged)
 
 
-def test_plan_command_writes_a_sheet_per_year_and_the_trajectory(tmp_path: Path) -> None:
+def test_plan_command_writes_a_sheet_per_year_and_the_trajectory(tiny_xlsx: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.xlsx"
-    args = [str(TINY), "--years", "2", "-o", str(out), "--time-limit", "10", "--workers", "2", "--lang", "en"]
+    args = [
+        str(tiny_xlsx),
+        "--years",
+        "2",
+        "-o",
+        str(out),
+        "--time-limit",
+        "10",
+        "--workers",
+        "2",
+        "--lang",
+        "en",
+    ]
     result = CliRunner().invoke(plan_command, args)
     assert result.exit_code == 0, result.output
     book = open_xlsx(out, read_only=True)
-    year = load_workbook(TINY).params.effective_date.year
+    year = load_workbook(tiny_xlsx).params.effective_date.year
     assert book.sheetnames == ["summary", "trajectory", f"assignments_{year}", f"assignments_{year + 1}"]
     trajectory = list(book["trajectory"].iter_rows(values_only=True))
     assert trajectory[0][:3] == ("year", "school_id", "due_backlog")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,6 @@ from rotation.parameters import ParameterError
 from rotation.scenarios.sweep import grid_scenarios, parse_grid, run_scenario, run_sweep
 from rotation.workbook.loader import load_workbook
 
-TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.xlsx"
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    return Path(shutil.copy(TINY, tmp_path / "tiny.xlsx"))
-
 
 def _rows(path: Path, sheet: str) -> list[dict[str, object]]:
     book = open_xlsx(path, read_only=True)
@@ -33,15 +25,15 @@ def _rows(path: Path, sheet: str) -> list[dict[str, object]]:
 
 
 def test_raising_female_exempt_age_changes_exactly_the_women_between_the_limits(
-    tiny: Path, tmp_path: Path
+    tiny_xlsx: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "cmp.xlsx"
-    args = [str(tiny), "--set", "female_exempt_age=52", "-o", str(out)]
+    args = [str(tiny_xlsx), "--set", "female_exempt_age=52", "-o", str(out)]
     result = CliRunner().invoke(whatif, [*args, "--time-limit", "10", "--workers", "2", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "exempt:E2" in result.output
 
-    loaded = load_workbook(tiny)
+    loaded = load_workbook(tiny_xlsx)
     params = loaded.params
     raised = params.updated({"female_exempt_age": 52}, "test")
     before = assess_roster(loaded.roster, params)
@@ -87,16 +79,26 @@ def test_raising_female_exempt_age_changes_exactly_the_women_between_the_limits(
 
 
 def test_whatif_run_sheet_records_the_scenario_and_carries_the_loader_warnings(
-    tiny: Path, tmp_path: Path
+    tiny_xlsx: Path, tmp_path: Path
 ) -> None:
     # A column outside the contract is ignored with a warning: it must reach stderr and the run sheet.
-    book = open_xlsx(tiny)
+    book = open_xlsx(tiny_xlsx)
     staff = book["教职工"]  # tiny.xlsx is written with the Chinese sheet names and headers, header on row 1
     assert staff.cell(row=1, column=1).value == "工号"
     staff.cell(row=1, column=staff.max_column + 1, value="notes")
-    book.save(tiny)
+    book.save(tiny_xlsx)
     out = tmp_path / "cmp.xlsx"
-    args = [str(tiny), "--set", "female_exempt_age=52", "-o", str(out), "--time-limit", "10", "--lang", "en"]
+    args = [
+        str(tiny_xlsx),
+        "--set",
+        "female_exempt_age=52",
+        "-o",
+        str(out),
+        "--time-limit",
+        "10",
+        "--lang",
+        "en",
+    ]
     result = CliRunner().invoke(whatif, args)
     assert result.exit_code == 0, result.output
     assert "'notes' is not part of the contract" in result.output
@@ -106,15 +108,15 @@ def test_whatif_run_sheet_records_the_scenario_and_carries_the_loader_warnings(
     facts = {key: value for key, value in rows if key != "warning"}
     assert facts["female_exempt_age"] == 52  # the scenario's parameters, not the workbook's
     assert (facts["status"], facts["baseline_status"]) == ("optimal", "optimal")
-    assert facts["input_sha256"] == load_workbook(tiny).sha256
+    assert facts["input_sha256"] == load_workbook(tiny_xlsx).sha256
     assert facts["input_file"] == "tiny.xlsx"
     warnings = [value for key, value in rows if key == "warning"]
     assert len(warnings) == 1 and "'notes' is not part of the contract" in str(warnings[0])
 
 
-def test_whatif_refuses_a_bad_flag_before_solving(tiny: Path, tmp_path: Path) -> None:
+def test_whatif_refuses_a_bad_flag_before_solving(tiny_xlsx: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        whatif, [str(tiny), "--set", "alliance_min=9", "-o", str(tmp_path / "c.xlsx")]
+        whatif, [str(tiny_xlsx), "--set", "alliance_min=9", "-o", str(tmp_path / "c.xlsx")]
     )
     assert result.exit_code == 2
     assert "alliance_min" in result.output
@@ -138,9 +140,9 @@ def test_a_scenario_that_fails_is_a_result_not_an_exception(tmp_path: Path) -> N
     assert missing.status == "bad_input" and missing.kpis is None and missing.message
 
 
-def test_sweep_records_a_bad_value_in_its_row_and_solves_the_others(tiny: Path) -> None:
+def test_sweep_records_a_bad_value_in_its_row_and_solves_the_others(tiny_xlsx: Path) -> None:
     scenarios = grid_scenarios(parse_grid(["female_exempt_age=50,52", "alliance_min=3,9"]))
-    results = run_sweep(tiny, scenarios, time_limit_s=10.0, processes=2)
+    results = run_sweep(tiny_xlsx, scenarios, time_limit_s=10.0, processes=2)
     assert [r.index for r in results] == [0, 1, 2, 3]
     for result in results:
         if result.overrides["alliance_min"] == "9":  # above alliance_max = 5
@@ -153,9 +155,19 @@ def test_sweep_records_a_bad_value_in_its_row_and_solves_the_others(tiny: Path) 
     assert results[2].kpis.due > results[0].kpis.due  # fewer women exempt, more due
 
 
-def test_sweep_command_writes_one_row_per_scenario(tiny: Path, tmp_path: Path) -> None:
+def test_sweep_command_writes_one_row_per_scenario(tiny_xlsx: Path, tmp_path: Path) -> None:
     out = tmp_path / "sweep.xlsx"
-    args = [str(tiny), "--grid", "alliance_min=3,9", "-o", str(out), "--time-limit", "10", "--processes", "2"]
+    args = [
+        str(tiny_xlsx),
+        "--grid",
+        "alliance_min=3,9",
+        "-o",
+        str(out),
+        "--time-limit",
+        "10",
+        "--processes",
+        "2",
+    ]
     result = CliRunner().invoke(sweep, [*args, "--lang", "en"])
     assert result.exit_code == 0, result.output
     rows = _rows(out, "sweep")
@@ -163,9 +175,9 @@ def test_sweep_command_writes_one_row_per_scenario(tiny: Path, tmp_path: Path) -
     assert rows[0]["moves"] and rows[1]["moves"] is None
 
 
-def test_whatif_names_its_kpis_in_chinese_by_default(tiny: Path, tmp_path: Path) -> None:
+def test_whatif_names_its_kpis_in_chinese_by_default(tiny_xlsx: Path, tmp_path: Path) -> None:
     out = tmp_path / "cmp.xlsx"
-    args = [str(tiny), "--set", "female_exempt_age=52", "-o", str(out), "--time-limit", "10"]
+    args = [str(tiny_xlsx), "--set", "female_exempt_age=52", "-o", str(out), "--time-limit", "10"]
     result = CliRunner().invoke(whatif, args)
     assert result.exit_code == 0, result.output
     names = [str(row["指标"]) for row in _rows(out, "指标对比")]
