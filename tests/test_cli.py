@@ -390,3 +390,19 @@ def test_whatif_shows_live_progress_on_a_terminal(tiny: Path, tmp_path: Path) ->
     progress = shown.decode()
     assert "基准：第 " in progress and "基准：完成：最优" in progress
     assert "情景：第 " in progress and "情景：完成：最优" in progress
+
+
+def test_an_unknown_parameter_is_refused_with_the_nearest_key_by_set_and_by_grid(tiny: Path) -> None:
+    """Issue 10 §5: a typo gets the key it most likely meant, in the output language."""
+    checked = CliRunner().invoke(main, ["check", str(tiny), "--set", "female_exempt=52"])
+    assert checked.exit_code == EXIT_BAD_INPUT
+    assert "--set：未知参数 'female_exempt'（是否指 female_exempt_age？）" in checked.output
+    out = tiny.parent / "sweep.xlsx"
+    swept = CliRunner().invoke(main, ["sweep", str(tiny), "--grid", "max_outflow=0.1,0.2", "-o", str(out)])
+    assert swept.exit_code == EXIT_BAD_INPUT
+    assert "--grid：未知参数 'max_outflow'（是否指 max_outflow_ratio？）" in swept.output
+    english = CliRunner().invoke(
+        main, ["sweep", str(tiny), "--grid", "max_outflow=0.1", "-o", str(out), "--lang", "en"]
+    )
+    assert "--grid: unknown parameter 'max_outflow' (did you mean max_outflow_ratio?)" in english.output
+    assert not out.exists()

@@ -40,7 +40,7 @@ from rotation.cli.common import (
 from rotation.cli.language import TextCommand, argument, option
 from rotation.cli.messages import Messages, messages_for, pad, pad_left
 from rotation.figures import compute_kpis
-from rotation.parameters import ParameterError, Parameters, parse_flags, resolve_parameters
+from rotation.parameters import Parameters, parse_flags, resolve_parameters
 from rotation.plan import SolveStatus
 from rotation.scenarios.multiyear import plan_years
 from rotation.scenarios.solved import SolvedRun, load_and_solve
@@ -260,12 +260,9 @@ def sweep(
         check_output_path(output, force=force, protect=[workbook])
         grid = parse_grid(grid_specs)
         known = {f.name for f in fields(Parameters)}
-        unknown = [key for key, _ in grid if key not in known]
-        if unknown:
-            # Every row would fail the same way: refuse the grid instead.
-            raise ParameterError(
-                [Text(f"--grid: unknown parameter {key!r}", f"--grid：未知参数 {key!r}") for key in unknown]
-            )
+        # Every row would fail the same way: refuse the grid instead, naming the nearest key. Only the
+        # unknown keys are given, so the values stay each scenario's to refuse in its own row.
+        Parameters().updated({key: None for key, _ in grid if key not in known}, "--grid")
         # The workbook itself is checked once here, so that a bad workbook is one message, not N rows.
         loaded = load(workbook, None, (), None)
     print_warnings(loaded.warnings, text)
