@@ -1,4 +1,5 @@
-"""Printable per-school notices (交流轮岗通知): who leaves, who arrives, from and to where.
+"""Printable per-school notices (交流轮岗通知): who leaves, who arrives, from and to where, and the
+post each will serve at the host (挂职岗位, P2; blank on a return home).
 
 One workbook per school of the plan, in Chinese whatever the plan's language, set up for
 A4 landscape with the table header repeated on every page, the school's name in the page
@@ -41,6 +42,7 @@ HEADERS: tuple[str, ...] = (
     "工号",
     "姓名",
     "岗位",
+    "挂职岗位",
     "任教学科",
     "原学校",
     "交流学校",
@@ -169,6 +171,7 @@ def _row(kind: str, move: Assignment, names: Mapping[str, str]) -> tuple[str, ..
         move.staff_id,
         move.name,
         move.post.zh if move.post is not None else "",
+        move.host_post.zh if move.host_post is not None else "",
         move.subject,
         _school_label(move.from_school_id, names),
         _school_label(move.to_school_id, names),

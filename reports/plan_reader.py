@@ -19,7 +19,7 @@ from openpyxl import load_workbook as open_xlsx
 from openpyxl.utils.exceptions import InvalidFileException
 
 from reports.labels import parse_part, parse_status
-from rotation.codes import Band, Honor, Post, Status, normalize_text
+from rotation.codes import Band, Honor, HostPost, Post, Status, normalize_text
 from rotation.figures import exemption_counts, is_return
 from rotation.text import Text
 from rotation.workbook.cells import Cell, CellError, code_reader, to_bool, to_date, to_number, to_text
@@ -39,6 +39,7 @@ T = TypeVar("T")
 _READ_POST = code_reader(Post)
 _READ_BAND = code_reader(Band)
 _READ_HONOR = code_reader(Honor)
+_READ_HOST_POST = code_reader(HostPost)
 _READ_STATUS = code_reader(Status)
 
 
@@ -65,6 +66,7 @@ class Assignment:
     group_id: str
     effective_date: date | None
     earliest_return_date: date | None
+    host_post: HostPost | None  # P2: the post served at the host; None on an S2 return
 
     @property
     def is_return(self) -> bool:
@@ -368,6 +370,7 @@ def _assignment(row: _Row, problems: list[Text]) -> Assignment:
         group_id=row.text("group_id"),
         effective_date=row.read("effective_date", to_date, problems),
         earliest_return_date=row.read("earliest_return_date", to_date, problems),
+        host_post=row.read("host_post", _READ_HOST_POST, problems),
     )
 
 

@@ -230,6 +230,7 @@ def _assignment_row(roster: Roster, move: Move, params: Parameters, lang: str) -
         move.group_id,
         params.effective_date,
         move.earliest_return_date,
+        code_text(move.host_post, lang),
     )
     return (
         *contract,

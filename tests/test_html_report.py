@@ -87,6 +87,8 @@ def test_headline_figures_equal_the_plan(plan: Path, page: Path) -> None:
     assert figure(html, "returns") == str(run["returns"])
     assert figure(html, "extensions") == str(run["extensions"])
     assert figure(html, "due_rotated") == f"{len(due & {r[0] for r in moves})} / {len(due)}"
+    # P2: 挂职岗位 (column 12) differs from 岗位 (column 4), e.g. a vice principal as executive principal.
+    assert figure(html, "host_posts") == str(sum(1 for r in moves if r[12] != r[4]))
     met = sum(1 for r in obligations if r[6] == "是")
     assert figure(html, "obligations_met") == f"{met} / {len(obligations)}"
     assert figure(html, "status") == run["status"] == "最优"

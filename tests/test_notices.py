@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from plan_checker import read_plan
+from plan_checker import HOST_POSTS, read_plan
 
 from reports.legend import RULES_DOC
 from reports.notices import CODES_HEADING, HEADER_ROW, HEADERS, notice_file_name, write_notices
@@ -77,8 +77,11 @@ def test_every_school_gets_the_people_who_leave_and_arrive(plans: dict[str, Path
         came = {r[1] for r in rows if r[0].startswith("调入")}
         assert left == leaving[school_id]
         assert came == arriving[school_id]
-        for kind, staff_id, _, _, _, source, target, rule, _, back in rows:
+        for kind, staff_id, _, _, host_post, _, source, target, rule, _, back in rows:
             by_id = next(a for a in assignments if a.staff_id == staff_id)
+            # P2: the post the person will serve at the host, blank on a return home.
+            assert host_post == HOST_POSTS.get(by_id.host_post or "", "")
+            assert bool(host_post) != ("S2" in rule)
             assert source == f"{by_id.from_school_id} {names[by_id.from_school_id]}"
             assert target == f"{by_id.to_school_id} {names[by_id.to_school_id]}"
             assert rule == by_id.rule
@@ -139,7 +142,7 @@ def test_unreadable_plan_is_refused_in_one_sentence(tmp_path: Path) -> None:
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     move = Assignment(
-        "=1+1", '=HYPERLINK("http://x")', "A", "B", None, "@数学", None, None, "T1", "G", None, None
+        "=1+1", '=HYPERLINK("http://x")', "A", "B", None, "@数学", None, None, "T1", "G", None, None, None
     )
     plan = PlanData(
         tmp_path / "p.xlsx", "zh", (move,), (), (), (), (SchoolRow("A", 1, 1, 0, 0, 0, 0),), (), {}
@@ -164,7 +167,7 @@ def test_every_code_of_the_rule_column_is_explained_under_the_table(
     explained = 0
     for path in paths:
         book = openpyxl.load_workbook(path)
-        rules = codes_in([row[7] for row in notice_rows(path)])
+        rules = codes_in([row[8] for row in notice_rows(path)])
         cells = [str(c) for row in book["通知"].iter_rows(values_only=True) for c in row if c is not None]
         # Under the table: a heading, then one line per code of the 依据 column in the catalogue's
         # words, then the signature lines.

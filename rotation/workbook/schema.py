@@ -206,6 +206,7 @@ OUT_ASSIGNMENTS = _out(
         ("group_id", "集团代码"),
         ("effective_date", "生效日期"),
         ("earliest_return_date", "最早返回日期"),
+        ("host_post", "挂职岗位"),
     ],
 )
 OUT_ELIGIBILITY = _out(
