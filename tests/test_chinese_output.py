@@ -114,6 +114,19 @@ COMMANDS: dict[str, Command] = {
         ),
         ("sweep.xlsx",),
     ),
+    "sweep, a refused value": Command(
+        (
+            "sweep",
+            "{tiny}",
+            "--grid",
+            "max_outflow_ratio=0.2,1.5",
+            "-o",
+            "{out}/sweep-bad.xlsx",
+            "--processes",
+            "2",
+        ),
+        ("sweep-bad.xlsx",),
+    ),
     "plan --years 2": Command(
         ("plan", "{tiny}", "--years", "2", "-o", "{out}/plan-2y.xlsx"), ("plan-2y.xlsx",)
     ),
@@ -124,6 +137,10 @@ COMMANDS: dict[str, Command] = {
         ("report", "{out}/plan.xlsx", "-o", "{out}/report.html", "--input", "{tiny}"),
         ("report.html",),
         ("solve",),
+    ),
+    "check, with warnings": Command(
+        ("check", "{warned}", "--set", "group_max_schools=1", "--export", "{out}/warned-review.xlsx"),
+        ("warned-review.xlsx",),
     ),
     "district check": Command(("check", "{district}"), ()),
     "district solve": Command(
@@ -150,7 +167,12 @@ class Runs:
             command = COMMANDS[name]
             for needed in command.needs:
                 self.get(needed)
-            places = {"out": str(self.out), "tiny": str(TINY), "district": str(DISTRICT)}
+            places = {
+                "out": str(self.out),
+                "tiny": str(TINY),
+                "district": str(DISTRICT),
+                "warned": str(self.out / "warned.xlsx"),
+            }
             args = [arg.format(**places) for arg in command.args]
             result = subprocess.run([str(ROTATION), *args], capture_output=True, text=True, timeout=900)
             assert result.returncode == command.exit_code, f"rotation {' '.join(args)}:\n{result.stderr}"
@@ -159,9 +181,24 @@ class Runs:
         return self.done[name]
 
 
+def with_warnings(path: Path) -> Path:
+    """tiny.xlsx with what the loader warns about: a sheet and a column outside the contract, and a
+    preference naming no school (and, through the command's flag, groups over group_max_schools: L1)."""
+    book = openpyxl.load_workbook(TINY)
+    book.create_sheet("备注")
+    staff = book["教职工"]
+    header = [cell.value for cell in staff[1]]
+    staff.cell(1, staff.max_column + 1, "备注列")
+    staff.cell(2, header.index("志愿1") + 1, "9999")
+    book.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
-    return Runs(tmp_path_factory.mktemp("chinese-output"))
+    out = tmp_path_factory.mktemp("chinese-output")
+    with_warnings(out / "warned.xlsx")
+    return Runs(out)
 
 
 def workbook_texts(path: Path) -> Iterator[tuple[str, str]]:
