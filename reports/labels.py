@@ -47,6 +47,10 @@ RUN_STATUSES: dict[str, Text] = {
     SolveStatus.MODEL_INVALID.value: Text("model_invalid", "模型无效"),
     "checked": Text("checked", "已检查"),
     "sweep": Text("sweep", "情景扫描"),
+    # A sweep scenario that has no plan for another reason than the solver's.
+    "bad_input": Text("bad_input", "输入有误"),
+    "timeout": Text("timeout", "超时"),
+    "error": Text("error", "出错"),
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reports.labels import check_language, status_text
+from reports.legend import with_legend
 from reports.plan_workbook import Facts, assignments_sheet, run_sheet
 from reports.xlsx import Cell, SheetData, write_workbook
 from rotation.domain import Roster
@@ -251,7 +252,7 @@ def write_comparison_workbook(
 ) -> None:
     """The comparison sheets, then the run sheet: the scenario's run, parameters and loader warnings."""
     sheets = [*comparison_sheets(comparison, lang), run_sheet(facts, params, warnings, lang)]
-    write_workbook(path, sheets, force=force, protect=protect)
+    write_workbook(path, with_legend(sheets, lang), force=force, protect=protect)
 
 
 # --------------------------------------------------------------------------- sweep
@@ -296,7 +297,7 @@ def write_sweep_workbook(
 ) -> None:
     """The sweep sheet, then the run sheet with the baseline (workbook) parameters the grid varies."""
     sheets = [sweep_sheet(keys, results, lang), run_sheet(facts, params, (), lang)]
-    write_workbook(path, sheets, force=force, protect=protect)
+    write_workbook(path, with_legend(sheets, lang), force=force, protect=protect)
 
 
 # --------------------------------------------------------------------------- multi-year
@@ -354,4 +355,4 @@ def multi_year_sheets(plan: MultiYear, lang: str = "zh") -> list[SheetData]:
 def write_multi_year_workbook(
     path: Path, plan: MultiYear, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
 ) -> None:
-    write_workbook(path, multi_year_sheets(plan, lang), force=force, protect=protect)
+    write_workbook(path, with_legend(multi_year_sheets(plan, lang), lang), force=force, protect=protect)

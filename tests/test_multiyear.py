@@ -113,7 +113,13 @@ def test_plan_command_writes_a_sheet_per_year_and_the_trajectory(tiny_xlsx: Path
     assert result.exit_code == 0, result.output
     book = open_xlsx(out, read_only=True)
     year = load_workbook(tiny_xlsx).params.effective_date.year
-    assert book.sheetnames == ["summary", "trajectory", f"assignments_{year}", f"assignments_{year + 1}"]
+    assert book.sheetnames == [
+        "summary",
+        "trajectory",
+        f"assignments_{year}",
+        f"assignments_{year + 1}",
+        "legend",
+    ]
     trajectory = list(book["trajectory"].iter_rows(values_only=True))
     assert trajectory[0][:3] == ("year", "school_id", "due_backlog")
     assert {row[0] for row in trajectory[1:]} == {year, year + 1}

@@ -103,7 +103,7 @@ def test_whatif_run_sheet_records_the_scenario_and_carries_the_loader_warnings(
     assert result.exit_code == 0, result.output
     assert "'notes' is not part of the contract" in result.output
     sheets = open_xlsx(out, read_only=True)
-    assert sheets.sheetnames == ["kpis", "changed", "schools", "parameters", "run"]
+    assert sheets.sheetnames == ["kpis", "changed", "schools", "parameters", "run", "legend"]
     rows = list(sheets["run"].iter_rows(min_row=2, values_only=True))
     facts = {key: value for key, value in rows if key != "warning"}
     assert facts["female_exempt_age"] == 52  # the scenario's parameters, not the workbook's
