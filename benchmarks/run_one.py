@@ -69,8 +69,8 @@ def run(
     record = RunRecord(instance=workbook.stem, method=method, time_limit_s=time_limit_s, workers=workers)
     try:
         timed("imports", _import_project)
+        from reports.facts import plan_facts
         from reports.plan_workbook import write_plan_workbook
-        from rotation.cli.main import plan_facts
         from rotation.eligibility import assess_roster
         from rotation.workbook.loader import load_workbook
         from solver.methods import solve_by
@@ -116,8 +116,8 @@ def run(
 def _import_project() -> None:
     """Everything a run uses, imported once here so that the time it takes is a phase of its own."""
     for module in (
+        "reports.facts",
         "reports.plan_workbook",
-        "rotation.cli.main",
         "rotation.eligibility",
         "rotation.workbook.loader",
         "solver.methods",

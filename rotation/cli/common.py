@@ -14,7 +14,6 @@ from typing import NoReturn
 
 import click
 
-from rotation import __version__
 from rotation.cli.language import option
 from rotation.cli.messages import Messages
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
@@ -166,17 +165,6 @@ def load_for_output(
         loaded = load(workbook, scenario, flags, effective_date)
     print_warnings(loaded.warnings, text)
     return loaded
-
-
-def run_facts(loaded: LoadedWorkbook, status: str, wall_time_s: float) -> list[tuple[str, object]]:
-    return [
-        ("effective_date", loaded.params.effective_date),
-        ("status", status),
-        ("input_file", loaded.path.name),
-        ("input_sha256", loaded.sha256),
-        ("version", __version__),
-        ("wall_time_s", round(wall_time_s, 3)),
-    ]
 
 
 def print_warnings(warnings: Sequence[str], text: Messages) -> None:

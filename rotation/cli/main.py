@@ -16,6 +16,7 @@ from typing import cast
 
 import click
 
+from reports.facts import plan_facts, run_facts
 from reports.labels import part_text
 from rotation import __version__
 from rotation.cli.common import (
@@ -37,7 +38,6 @@ from rotation.cli.common import (
     load,
     load_for_output,
     print_warnings,
-    run_facts,
     time_limit_option,
 )
 from rotation.cli.language import TextGroup, TextOption, argument, option
@@ -344,26 +344,6 @@ def solve(
     print_plan_summary(loaded, eligibility, plan, text)
     click.echo(text.written(output))
     click.echo(text.elapsed(time.perf_counter() - started))
-
-
-def plan_facts(
-    loaded: LoadedWorkbook, plan: Plan, method: str, wall_time_s: float, lang: str = "zh"
-) -> list[tuple[str, object]]:
-    """The run sheet's facts: the solve's figures, then one row per objective level (in ``lang``)."""
-    facts = run_facts(loaded, plan.status.value, wall_time_s)
-    facts += [
-        ("method", method),
-        ("objective", plan.objective),
-        ("best_bound", plan.best_bound),
-        ("gap", plan.gap),
-        ("moves", sum(1 for move in plan.moves if move.rule != "S2")),
-        ("returns", sum(1 for move in plan.moves if move.rule == "S2")),
-        ("extensions", len(plan.extensions)),
-        ("walking", len(plan.walks)),
-    ]
-    text = messages_for(lang)
-    facts += [text.level_fact(level) for level in plan.levels]
-    return facts
 
 
 def print_plan_summary(

@@ -178,21 +178,6 @@ class Messages:
         )
         return f"  {pad(name, LEVEL_WIDTH)} {pad(status, 10)} {figures}"
 
-    def level_fact(self, level: LevelResult) -> tuple[str, str]:
-        """The run sheet's row for one level: its name and figures."""
-        status = self.run_status(level.status.value)
-        return (
-            self.say(Text(f"level {level.name}", f"目标层级 {level_title(level.name).zh}")),
-            self.say(
-                Text(
-                    f"{status}; objective {level.objective:g}; bound {level.best_bound:g}; "
-                    f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s",
-                    f"{status}；目标值 {level.objective:g}；界 {level.best_bound:g}；"
-                    f"差距 {level.gap:.4f}；{level.wall_time_s:.2f} 秒",
-                )
-            ),
-        )
-
     def no_plan(self, status: object) -> str:
         shown = self.run_status(str(status))
         return self.say(

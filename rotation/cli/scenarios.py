@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from reports.facts import run_facts
 from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_INFEASIBLE,
@@ -34,7 +35,6 @@ from rotation.cli.common import (
     load,
     load_for_output,
     print_warnings,
-    run_facts,
     time_limit_option,
 )
 from rotation.cli.language import TextCommand, argument, option

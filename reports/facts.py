@@ -1,0 +1,59 @@
+"""The facts of a run sheet: what was read, how the run ended, and the figures of its plan.
+
+Kept apart from the sheet writers so that the CLI and the benchmarks (which write the same run
+sheet a planner gets) build the facts without loading the Excel writers.
+"""
+
+from __future__ import annotations
+
+from reports.labels import status_text
+from rotation import __version__
+from rotation.catalogue import level_title
+from rotation.figures import new_moves, returns
+from rotation.plan import LevelResult, Plan
+from rotation.text import Text
+from rotation.workbook.loader import LoadedWorkbook
+
+
+def run_facts(loaded: LoadedWorkbook, status: str, wall_time_s: float) -> list[tuple[str, object]]:
+    """The facts every run sheet starts with: the date, the status, the input file and the program."""
+    return [
+        ("effective_date", loaded.params.effective_date),
+        ("status", status),
+        ("input_file", loaded.path.name),
+        ("input_sha256", loaded.sha256),
+        ("version", __version__),
+        ("wall_time_s", round(wall_time_s, 3)),
+    ]
+
+
+def plan_facts(
+    loaded: LoadedWorkbook, plan: Plan, method: str, wall_time_s: float, lang: str = "zh"
+) -> list[tuple[str, object]]:
+    """A solve's run sheet facts: the solve's figures, then one row per objective level (in ``lang``)."""
+    facts = run_facts(loaded, plan.status.value, wall_time_s)
+    facts += [
+        ("method", method),
+        ("objective", plan.objective),
+        ("best_bound", plan.best_bound),
+        ("gap", plan.gap),
+        ("moves", len(new_moves(plan))),
+        ("returns", len(returns(plan))),
+        ("extensions", len(plan.extensions)),
+        ("walking", len(plan.walks)),
+    ]
+    facts += [level_fact(level, lang) for level in plan.levels]
+    return facts
+
+
+def level_fact(level: LevelResult, lang: str) -> tuple[str, str]:
+    """The run sheet's row for one objective level: its name and figures."""
+    status = status_text(level.status.value, lang)
+    name = Text(f"level {level.name}", f"目标层级 {level_title(level.name).zh}")
+    figures = Text(
+        f"{status}; objective {level.objective:g}; bound {level.best_bound:g}; "
+        f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s",
+        f"{status}；目标值 {level.objective:g}；界 {level.best_bound:g}；"
+        f"差距 {level.gap:.4f}；{level.wall_time_s:.2f} 秒",
+    )
+    return name.pick(lang), figures.pick(lang)
