@@ -23,7 +23,7 @@ import xlsxwriter
 
 from reports.labels import check_language, yes_no
 from reports.legend import LEGEND_HEADERS, RULES_DOC, legend_entries, parameter_notes
-from reports.xlsx import DATE_FORMAT, atomic_output, looks_like_formula, text_width
+from reports.xlsx import A4_PAPER, DATE_FORMAT, atomic_output, looks_like_formula, text_width
 from rotation.codes import Coded, Role
 from rotation.domain import PinKind, Roster, StaffMember
 from rotation.parameters import format_value
@@ -556,3 +556,7 @@ def _write_instructions(worksheet: Any, lang: str, tables: Sequence[_Table], for
             worksheet.write_string(row_number, col, value, formats.wrap if col == 5 else None)
     for col, width in enumerate((22, 18, 20, 10, 10, 70)):
         worksheet.set_column(col, col, width)
+    # Planners print the instructions: A4 landscape, one page wide.
+    worksheet.set_paper(A4_PAPER)
+    worksheet.set_landscape()
+    worksheet.fit_to_pages(1, 0)

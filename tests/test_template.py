@@ -205,3 +205,11 @@ def test_the_blank_template_loads_without_a_warning(tmp_path: Path) -> None:
         loaded = load_input(path)
         assert loaded.warnings == ()
         assert loaded.params.soft == Parameters().soft
+
+
+def test_the_instructions_print_on_a4(template: tuple[str, Any]) -> None:
+    _, book = template
+    sheet = book.worksheets[0]
+    assert sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
