@@ -149,19 +149,25 @@ def legend_entries(tables: Iterable[Sequence[Sequence[object]]], lang: str) -> l
     for rows in tables:
         for column in _columns(rows):
             strings = {cell for cell in column if isinstance(cell, str) and cell.strip()}
-            texts |= strings
+            texts |= {text for text in strings if _LATIN.search(text)}  # codes are written in Latin letters
             for codes, _ in _CODED:
                 found = _all_codes(codes, strings, lang)
                 if found:
                     shown[codes] |= found
                     break
     entries = [rule_entry(CATALOGUE[rule_id], lang) for rule_id in codes_in(texts)]
+    explained: set[tuple[str, str]] = set()
     for codes, kind in _CODED:
         for code in codes:
-            if code in shown[codes]:
-                note = _CODE_NOTES[code].pick(lang)
+            note = _CODE_NOTES[code].pick(lang)
+            # A host post that is a post of the same name (教师) is explained once, as a post.
+            if code in shown[codes] and (code.label(lang), note) not in explained:
+                explained.add((code.label(lang), note))
                 entries.append(LegendEntry(code.label(lang), kind.pick(lang), _other_name(code, lang), note))
     return [*entries, rules_doc_entry(lang)]
+
+
+_LATIN = re.compile("[A-Za-z]")
 
 
 def _columns(rows: Sequence[Sequence[object]]) -> list[list[object]]:

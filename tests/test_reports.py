@@ -127,7 +127,10 @@ FACTS: list[tuple[str, object]] = [
     ("input_sha256", "ab" * 32),
     ("version", "0.1.0"),
 ]
-WARNINGS = ["L1: group G-1 has 12 schools, more than 9", "-ignored sheet: 备注"]
+WARNINGS = [
+    Text("L1: group G-1 has 12 schools, more than 9", "L1：集团 G-1 有 12 所学校，超过 9"),
+    Text("-ignored sheet: 备注", "-已忽略的工作表：备注"),
+]
 
 
 @pytest.fixture
@@ -399,7 +402,7 @@ def test_run_sheet_facts_parameters_warnings() -> None:
     assert values["teacher_tenure_years"] == 6
     assert values["max_outflow_ratio"] == 0.2
     assert values["soft"] == ""
-    assert [row[1] for row in sheet.rows if row[0] == "warning"] == WARNINGS
+    assert [row[1] for row in sheet.rows if row[0] == "warning"] == [warning.zh for warning in WARNINGS]
     assert len(sheet.rows) == len(FACTS) + len(PARAMS.items()) - 1 + len(WARNINGS)
 
 
@@ -763,3 +766,11 @@ def test_the_rules_document_is_up_to_date() -> None:
 def test_codes_listed_with_a_chinese_enumeration_comma_are_explained() -> None:
     # Chinese text lists codes as E1、E2 (the template's related rules, sentences of the catalogue).
     assert [e.code for e in legend_entries([[("E1、E2",)]], "zh")] == ["E1", "E2", RULES_DOC]
+
+
+def test_a_host_post_named_like_a_post_is_explained_once() -> None:
+    # Columns post and host_post (P2): 教师 is the same post in both; 执行校长 only a host post.
+    rows = [("教师", "教师"), ("副校长", "执行校长")]
+    entries = legend_entries([rows], "zh")
+    assert [e.code for e in entries] == ["副校长", "教师", "执行校长", RULES_DOC]
+    assert [e.kind for e in entries[:3]] == ["岗位", "岗位", "挂职岗位"]
