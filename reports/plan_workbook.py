@@ -92,7 +92,7 @@ def _eligibility_row(
     )
 
 
-def run_sheet(facts: Facts, params: Parameters, warnings: Sequence[str], lang: str = "zh") -> SheetData:
+def run_sheet(facts: Facts, params: Parameters, warnings: Sequence[Text], lang: str = "zh") -> SheetData:
     """``run``: each fact, then every parameter by name, then one ``warning`` row per warning.
 
     A fact may state a parameter (effective_date, typically) only with the parameter's
@@ -109,7 +109,7 @@ def run_sheet(facts: Facts, params: Parameters, warnings: Sequence[str], lang: s
             rows.append((name, _parameter_cell(getattr(params, name), text)))
         elif format_value(given[name]) != text:
             raise ValueError(f"run fact {name}={given[name]!r} contradicts the parameter {name}={text}")
-    rows.extend(("warning", warning) for warning in warnings)
+    rows.extend(("warning", warning.pick(lang)) for warning in warnings)
     keys = {key for key, _ in rows}
     missing = [key for key in REQUIRED_RUN_KEYS if key not in keys]
     if missing:
@@ -140,7 +140,7 @@ def write_eligibility_workbook(
     eligibility: Mapping[str, Eligibility],
     params: Parameters,
     facts: Facts,
-    warnings: Sequence[str],
+    warnings: Sequence[Text],
     lang: str = "zh",
     include_sensitive: bool = False,
     *,
@@ -163,7 +163,7 @@ def plan_sheets(
     eligibility: Mapping[str, Eligibility],
     plan: Plan,
     facts: Facts,
-    warnings: Sequence[str],
+    warnings: Sequence[Text],
     lang: str = "zh",
     include_sensitive: bool = False,
 ) -> list[SheetData]:
@@ -186,7 +186,7 @@ def write_plan_workbook(
     eligibility: Mapping[str, Eligibility],
     plan: Plan,
     facts: Facts,
-    warnings: Sequence[str],
+    warnings: Sequence[Text],
     lang: str = "zh",
     include_sensitive: bool = False,
     *,

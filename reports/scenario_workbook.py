@@ -21,6 +21,7 @@ from rotation.eligibility import Eligibility
 from rotation.figures import Comparison, Kpis, TrajectoryRow, compute_kpis
 from rotation.parameters import Parameters
 from rotation.plan import Plan
+from rotation.text import Text
 from rotation.workbook.schema import OUT_ASSIGNMENTS
 
 
@@ -37,7 +38,7 @@ class SweepRow(Protocol):
     def status(self) -> str: ...
 
     @property
-    def message(self) -> str: ...
+    def message(self) -> Text | None: ...
 
     @property
     def kpis(self) -> Kpis | None: ...
@@ -244,7 +245,7 @@ def write_comparison_workbook(
     comparison: Comparison,
     facts: Facts,
     params: Parameters,
-    warnings: Sequence[str],
+    warnings: Sequence[Text],
     lang: str = "zh",
     *,
     force: bool,
@@ -272,7 +273,7 @@ def sweep_sheet(keys: Sequence[str], results: Sequence[SweepRow], lang: str = "z
     for result in results:
         values = {f.key: f.value for f in result.kpis.figures()} if result.kpis is not None else {}
         row: list[Cell] = [result.index + 1, *(result.overrides.get(key) for key in keys)]
-        row += [status_text(result.status, lang), result.message or None]
+        row += [status_text(result.status, lang), result.message.pick(lang) if result.message else None]
         row += [values.get(figure.key) for figure in kpi_figures]
         if result.kpis is None:
             row[-1] = round(result.wall_time_s, 3)  # the time spent is worth seeing for a failure too

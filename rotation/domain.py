@@ -24,6 +24,7 @@ from rotation.codes import (
     Post,
     Stage,
 )
+from rotation.text import Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,7 @@ class Roster:
     staff: tuple[StaffMember, ...]
     subject_minimums: tuple[SubjectMinimum, ...] | None = None
     pins: tuple[Pin, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Text, ...] = field(default=())  # the loader's, in both languages
 
     @cached_property
     def staff_by_id(self) -> dict[str, StaffMember]:

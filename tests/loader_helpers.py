@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
+from rotation.text import Text
 from rotation.workbook.loader import Problem
 
 Rows = Sequence[Sequence[object]]
@@ -38,3 +39,8 @@ def untranslated(problems: Iterable[Problem]) -> list[Problem]:
         or not _CJK.search(problem.message_zh)
         or not _CJK.search(problem.text("zh"))
     ]
+
+
+def english(texts: Iterable[Text]) -> tuple[str, ...]:
+    """The English of each sentence, to compare with the sentences a test expects."""
+    return tuple(text.en for text in texts)

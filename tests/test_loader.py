@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from loader_helpers import Rows, untranslated, write_workbook
+from loader_helpers import Rows, english, untranslated, write_workbook
 
 from rotation.codes import Area, Band, Category, Gender, GroupKind, Honor, Post
 from rotation.domain import Group, HistoryEntry, Pin, PinKind, SubjectMinimum
@@ -298,10 +298,14 @@ def test_extra_sheets_and_columns_are_ignored_and_listed_as_warnings(tmp_path: P
     put(sheets, "staff", 1, "备注", "借调")
     sheets["下发通知"] = [["本表由教体局下发"]]
     loaded = load(tmp_path, sheets)
-    assert loaded.warnings == (
+    assert english(loaded.warnings) == (
         "Sheet '下发通知' is not part of the contract and is ignored.",
         "staff: column '备注' is not part of the contract and is ignored.",
     )
+    assert [warning.zh for warning in loaded.warnings] == [
+        "工作表 '下发通知' 不属于输入格式，已忽略。",
+        "工作表 staff：列 '备注' 不属于输入格式，已忽略。",
+    ]
     assert loaded.roster.warnings == loaded.warnings
 
 
@@ -610,8 +614,12 @@ def test_preferences_keep_known_schools_in_order_and_warn_about_unknown_ones(tmp
     put(sheets, "staff", 2, "pref_3", "S1")
     loaded = load(tmp_path, sheets)
     assert [m.preferences for m in loaded.roster.staff] == [("S2", "S3"), ("S1",), ()]
-    assert loaded.warnings == (
+    assert english(loaded.warnings) == (
         "staff, row 2, column 志愿2: preference 'S9' is not a school of the schools sheet and is ignored.",
+    )
+    assert (
+        loaded.warnings[0].zh
+        == "工作表 staff，第 2 行，列 志愿2：志愿 'S9' 不是 schools（学校）工作表中的学校，已忽略。"
     )
 
 
@@ -803,10 +811,14 @@ def test_groups_over_the_l1_limits_are_warnings_not_errors(tmp_path: Path) -> No
         ["group_max_students", 1500],
     ]
     loaded = load_workbook(write_workbook(tmp_path / "l1.xlsx", sheets))
-    assert loaded.warnings == (
+    assert english(loaded.warnings) == (
         "L1: group G1 (城关教育集团) has 1800 students, more than group_max_students = 1500.",
         "L1: group A1 (城乡联盟) has 2 member schools, more than group_max_schools = 1.",
     )
+    assert [warning.zh for warning in loaded.warnings] == [
+        "L1：集团 G1（城关教育集团）有在校生 1800 人，超过 group_max_students = 1500。",
+        "L1：集团 A1（城乡联盟）有 2 所成员学校，超过 group_max_schools = 1。",
+    ]
     assert loaded.roster.warnings == loaded.warnings
     assert len(loaded.roster.groups) == 2
 

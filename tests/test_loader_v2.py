@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from loader_helpers import Rows, untranslated, write_workbook
+from loader_helpers import Rows, english, untranslated, write_workbook
 
 from reports.input_workbook import write_template
 from rotation.codes import GroupKind
@@ -158,7 +158,7 @@ def test_l1_counts_member_schools_besides_the_lead(tmp_path: Path, members: int,
     sheets["parameters"] = [["key", "value"], ["group_max_schools", 3]]
     warnings = load(tmp_path, sheets).warnings
     expected = "L1: group KG1 (实验幼儿园领航共建) has 4 member schools, more than group_max_schools = 3."
-    assert warnings == ((expected,) if warned else ())
+    assert english(warnings) == ((expected,) if warned else ())
 
 
 def test_l1_counts_every_school_of_a_group_without_a_lead(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_l1_counts_every_school_of_a_group_without_a_lead(tmp_path: Path) -> Non
         ["A1", "城乡联盟", "alliance", "K3", "member"],
     ]
     sheets["parameters"] = [["key", "value"], ["group_max_schools", 1]]
-    assert load(tmp_path, sheets).warnings == (
+    assert english(load(tmp_path, sheets).warnings) == (
         "L1: group A1 (城乡联盟) has 2 member schools, more than group_max_schools = 1.",
     )
 
@@ -247,7 +247,7 @@ def test_an_unknown_preference_is_still_a_warning_and_ignored(tmp_path: Path) ->
     staff = [teacher("000001", "0101", pref="0999"), teacher("000002", "0102", pref="0101")]
     loaded = load(tmp_path, zero_padded_district(staff))
     assert [m.preferences for m in loaded.roster.staff] == [(), ("0101",)]
-    assert loaded.warnings == (
+    assert english(loaded.warnings) == (
         "staff, row 2, column pref_1: preference '0999' is not a school of the schools sheet and is ignored.",
     )
 
@@ -316,7 +316,9 @@ def test_a_sheet_named_as_the_templates_own_is_passed_over_in_silence(tmp_path: 
 def test_any_other_extra_sheet_is_still_listed_as_ignored(tmp_path: Path) -> None:
     sheets = minimal_district()
     sheets["备注"] = [["随手记"]]
-    assert load(tmp_path, sheets).warnings == ("Sheet '备注' is not part of the contract and is ignored.",)
+    assert english(load(tmp_path, sheets).warnings) == (
+        "Sheet '备注' is not part of the contract and is ignored.",
+    )
 
 
 def test_the_parameters_sheets_note_columns_are_passed_over_but_not_other_columns(tmp_path: Path) -> None:
@@ -328,7 +330,7 @@ def test_the_parameters_sheets_note_columns_are_passed_over_but_not_other_column
     ]
     loaded = load(tmp_path, sheets)
     assert (loaded.params.teacher_tenure_years, loaded.params.alliance_min) == (5, 3)
-    assert loaded.warnings == ("参数: column '备注' is not part of the contract and is ignored.",)
+    assert english(loaded.warnings) == ("参数: column '备注' is not part of the contract and is ignored.",)
 
 
 def test_note_columns_of_the_parameters_sheet_are_not_passed_over_elsewhere(tmp_path: Path) -> None:
@@ -336,6 +338,6 @@ def test_note_columns_of_the_parameters_sheet_are_not_passed_over_elsewhere(tmp_
     sheets["schools"] = [
         [*row, "默认值" if index == 0 else None] for index, row in enumerate(sheets["schools"])
     ]
-    assert load(tmp_path, sheets).warnings == (
+    assert english(load(tmp_path, sheets).warnings) == (
         "schools: column '默认值' is not part of the contract and is ignored.",
     )

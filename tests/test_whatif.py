@@ -147,7 +147,7 @@ def test_sweep_records_a_bad_value_in_its_row_and_solves_the_others(tiny_xlsx: P
     for result in results:
         if result.overrides["alliance_min"] == "9":  # above alliance_max = 5
             assert result.status == "bad_input"
-            assert "alliance_min" in result.message and result.kpis is None
+            assert result.message is not None and "alliance_min" in result.message.en and result.kpis is None
         else:
             assert result.status == "optimal", result.message
             assert result.kpis is not None and result.kpis.moves > 0

@@ -167,9 +167,9 @@ def load_for_output(
     return loaded
 
 
-def print_warnings(warnings: Sequence[str], text: Messages) -> None:
+def print_warnings(warnings: Sequence[Text], text: Messages) -> None:
     for warning in warnings:
-        click.echo(text.warning(warning), err=True)
+        click.echo(text.warning(text.say(warning)), err=True)
 
 
 def live_line(lang: str) -> Callable[[Text], None] | None:

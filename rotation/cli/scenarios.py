@@ -319,8 +319,8 @@ def _print_sweep(keys: Sequence[str], results: Sequence[ScenarioResult], text: M
                     f"指标 {k.obligations_met}/{k.obligations_total}  {result.wall_time_s:.1f} 秒",
                 )
             )
-        else:
-            line += f" {result.message[:120]}"
+        elif result.message is not None:
+            line += f" {text.say(result.message)[:120]}"
         click.echo(line)
 
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rotation.dates import add_years, whole_years
@@ -31,7 +31,6 @@ class YearResult:
 class MultiYearPlan:
     years: tuple[YearResult, ...]
     stopped: Text | None = None  # why the roll-forward stopped before the last year
-    warnings: tuple[str, ...] = field(default=())
 
     def trajectory(self) -> list[TrajectoryRow]:
         """Each school year after year: its due backlog and the flows of each year's plan."""

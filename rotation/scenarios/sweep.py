@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ from pathlib import Path
 from rotation.figures import Kpis, compute_kpis
 from rotation.parameters import ParameterError
 from rotation.scenarios.solved import load_and_solve
+from rotation.text import Text
 
 # A scenario that has not answered by then is recorded as timed out: the solve itself stops at
 # its time limit, so only loading (a few seconds) and a stuck process can take longer.
@@ -31,15 +32,22 @@ def parse_grid(specs: Sequence[str]) -> list[tuple[str, list[str]]]:
     joined by ``;`` (``soft=G4;G6,``: first G4 and G6 soft, then none).
     """
     grid: list[tuple[str, list[str]]] = []
-    problems: list[str] = []
+    problems: list[Text] = []
     seen: set[str] = set()
     for spec in specs:
         key, sep, values = spec.partition("=")
         key = key.strip()
         if not sep or not key:
-            problems.append(f"--grid {spec}: expected key=value1,value2,...")
+            problems.append(
+                Text(
+                    f"--grid {spec}: expected key=value1,value2,...",
+                    f"--grid {spec}：应写成 参数=值1,值2,...",
+                )
+            )
         elif key in seen:
-            problems.append(f"--grid {spec}: {key} is already on the grid")
+            problems.append(
+                Text(f"--grid {spec}: {key} is already on the grid", f"--grid {spec}：{key} 已在网格中")
+            )
         else:
             seen.add(key)
             grid.append((key, [value.strip() for value in values.split(",")]))
@@ -62,13 +70,13 @@ class ScenarioResult:
 
     ``status`` is the solve status (optimal, feasible, infeasible, unknown, model_invalid), or
     ``bad_input`` (a value or the workbook refused), ``error`` (an unexpected exception) or ``timeout``
-    (the worker did not answer in time).
+    (the worker did not answer in time); ``message`` says why a scenario has no plan, None when it has.
     """
 
     index: int
     overrides: Mapping[str, str]
     status: str
-    message: str
+    message: Text | None
     kpis: Kpis | None
     wall_time_s: float
 
@@ -86,17 +94,22 @@ def run_scenario(
 
     started = time.perf_counter()
 
-    def failed(status: str, message: str) -> ScenarioResult:
+    def failed(status: str, message: Text) -> ScenarioResult:
         return ScenarioResult(index, dict(overrides), status, message, None, time.perf_counter() - started)
 
     try:
         run = load_and_solve(Path(path), overrides, time_limit_s=time_limit_s, workers=1, seed=seed)
-    except (ParameterError, WorkbookError, PinError) as error:
-        return failed("bad_input", "; ".join(str(p) for p in error.problems))
+    except ParameterError as error:
+        return failed("bad_input", _joined(error.texts))
+    except WorkbookError as error:
+        return failed("bad_input", _joined(Text(p.text("en"), p.text("zh")) for p in error.problems))
+    except PinError as error:
+        return failed("bad_input", _joined(error.problems))
     except Exception as error:  # one scenario's crash must not lose the others
-        return failed("error", f"{type(error).__name__}: {error}")
+        crash = f"{type(error).__name__}: {error}"
+        return failed("error", Text(crash, crash))
     plan = run.plan
-    message = "; ".join(line.en for line in plan.explanation) if not plan.status.has_plan else ""
+    message = None if plan.status.has_plan else _joined(plan.explanation)
     kpis = compute_kpis(run.roster, run.eligibility, plan) if plan.status.has_plan else None
     return ScenarioResult(
         index, dict(overrides), plan.status.value, message, kpis, time.perf_counter() - started
@@ -148,7 +161,10 @@ def run_sweep(
             if progress is not None:
                 progress(len(results), total)
         for index in pending.values():
-            message = f"no answer within the sweep's time budget of {budget:.0f} s"
+            message = Text(
+                f"no answer within the sweep's time budget of {budget:.0f} s",
+                f"在情景扫描的时限 {budget:.0f} 秒内没有结果",
+            )
             results[index] = ScenarioResult(
                 index, dict(scenarios[index]), "timeout", message, None, time_limit_s
             )
@@ -163,7 +179,13 @@ def _result_of(future: Future[ScenarioResult], index: int, overrides: Mapping[st
     try:
         return future.result()
     except Exception as error:  # a worker that died (BrokenProcessPool) is one failed row
-        return ScenarioResult(index, dict(overrides), "error", f"{type(error).__name__}: {error}", None, 0.0)
+        crash = f"{type(error).__name__}: {error}"
+        return ScenarioResult(index, dict(overrides), "error", Text(crash, crash), None, 0.0)
+
+
+def _joined(sentences: Iterable[Text]) -> Text:
+    listed = list(sentences)
+    return Text("; ".join(t.en for t in listed), "；".join(t.zh for t in listed))
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:

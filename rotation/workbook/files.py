@@ -97,7 +97,11 @@ def read_tables(book: CalamineWorkbook, path: Path, report: Report) -> dict[str,
         spec = SHEETS_BY_LABEL.get(normalize_text(title))
         if spec is None:
             if normalize_text(title) not in _TEMPLATE_LABELS:
-                report.warnings.append(f"Sheet {title!r} is not part of the contract and is ignored.")
+                ignored = Text(
+                    f"Sheet {title!r} is not part of the contract and is ignored.",
+                    f"工作表 {title!r} 不属于输入格式，已忽略。",
+                )
+                report.warnings.append(ignored)
         elif spec.key in found:
             first = found[spec.key][1]
             message = Text(

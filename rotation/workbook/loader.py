@@ -54,7 +54,7 @@ class LoadedWorkbook:
 
     roster: Roster
     params: Parameters
-    warnings: tuple[str, ...]
+    warnings: tuple[Text, ...]
     sha256: str
     path: Path
 

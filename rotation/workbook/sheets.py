@@ -273,20 +273,30 @@ def _check_group(table: Table, group_id: str, rows: _GroupRows, schools: Mapping
     return not found
 
 
-def l1_warnings(groups: Mapping[str, Group], schools: Mapping[str, School], params: Parameters) -> list[str]:
+def l1_warnings(groups: Mapping[str, Group], schools: Mapping[str, School], params: Parameters) -> list[Text]:
     """L1: oversized groups are reported, not solved around; the lead is not counted among the schools."""
-    warnings: list[str] = []
+    warnings: list[Text] = []
     for group in groups.values():
         students = sum(schools[s].students for s in group.school_ids)
         if len(group.members) > params.group_max_schools:
+            count, limit = len(group.members), params.group_max_schools
             warnings.append(
-                f"L1: group {group.group_id} ({group.name}) has {len(group.members)} member schools, "
-                f"more than group_max_schools = {params.group_max_schools}."
+                Text(
+                    f"L1: group {group.group_id} ({group.name}) has {count} member schools, "
+                    f"more than group_max_schools = {limit}.",
+                    f"L1：集团 {group.group_id}（{group.name}）有 {count} 所成员学校，"
+                    f"超过 group_max_schools = {limit}。",
+                )
             )
         if students > params.group_max_students:
+            limit = params.group_max_students
             warnings.append(
-                f"L1: group {group.group_id} ({group.name}) has {students} students, "
-                f"more than group_max_students = {params.group_max_students}."
+                Text(
+                    f"L1: group {group.group_id} ({group.name}) has {students} students, "
+                    f"more than group_max_students = {limit}.",
+                    f"L1：集团 {group.group_id}（{group.name}）有在校生 {students} 人，"
+                    f"超过 group_max_students = {limit}。",
+                )
             )
     return warnings
 
@@ -519,9 +529,14 @@ def _preferences(
         if school_id is None or school_id in chosen:
             continue
         if school_ids is not None and school_id not in school_ids:
+            number, column = table.numbers[index], table.header(key)
             report.warnings.append(
-                f"{table.title}, row {table.numbers[index]}, column {table.header(key)}: "
-                f"preference {school_id!r} is not a school of the schools sheet and is ignored."
+                Text(
+                    f"{table.title}, row {number}, column {column}: "
+                    f"preference {school_id!r} is not a school of the schools sheet and is ignored.",
+                    f"工作表 {table.title}，第 {number} 行，列 {column}："
+                    f"志愿 {school_id!r} 不是 schools（学校）工作表中的学校，已忽略。",
+                )
             )
             continue
         chosen.append(school_id)

@@ -32,7 +32,7 @@ class Report:
     """Problems with the file and the shape of its sheets, and every warning, in the order found."""
 
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
 
     def sheet_problem(self, sheet: str, message: Text, column: str | None = None) -> None:
         self.problems.append(Problem.of(sheet, None, column, message))
@@ -258,7 +258,10 @@ def _locate_columns(
             report.problems.append(Problem.of(title, header_row, written, message))
         elif key is None:
             if label not in _NOTE_LABELS.get(spec.key, ()):
-                ignored = f"{title}: column {written!r} is not part of the contract and is ignored."
+                ignored = Text(
+                    f"{title}: column {written!r} is not part of the contract and is ignored.",
+                    f"工作表 {title}：列 {written!r} 不属于输入格式，已忽略。",
+                )
                 report.warnings.append(ignored)
         else:
             positions[key] = position
