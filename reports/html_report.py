@@ -421,13 +421,18 @@ class KeyShare:
 
 
 def key_shares(plan: PlanData) -> list[KeyShare]:
-    """Per school with a new move out, how many of its movers are key teachers; in school order."""
+    """Per N1 school with a new move out, how many of its movers are key teachers; in school order.
+
+    N1's schools (urban, town and quality ones) are those with N1 rows in the obligations sheet; a
+    plan without any is taken to be about every school.
+    """
     moved: Counter[str] = Counter()
     key: Counter[str] = Counter()
     for move in plan.moves:
         moved[move.from_school_id] += 1
         key[move.from_school_id] += is_key(move)
-    return [KeyShare(s, moved[s], key[s]) for s in plan.school_ids() if moved[s]]
+    n1 = {o.school_id for o in plan.obligations if o.rule == RuleId.N1}
+    return [KeyShare(s, moved[s], key[s]) for s in plan.school_ids() if moved[s] and (s in n1 or not n1)]
 
 
 def _bin_counts(values: Sequence[float], step: float, span: Sequence[float] = (1.0,)) -> list[float]:
@@ -604,7 +609,7 @@ def _overview(plan: PlanData, names: Mapping[str, str]) -> str:
     charts.append(_chart(title, obligations))
     threshold = min_key_share(plan)
     shares = key_shares(plan)
-    title = f"各校调出人员中骨干教师的占比（N1：城镇学校和优质学校不低于 {threshold:.0%}）"
+    title = f"城镇学校和优质学校调出人员中骨干教师的占比（N1：不低于 {threshold:.0%}）"
     key_chart = histogram(
         "key-share",
         title,

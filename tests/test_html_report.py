@@ -121,27 +121,36 @@ def test_one_section_per_group_kind_with_every_move_of_its_groups(plan: Path, pa
     kind_of = {group_id: group.kind for group_id, group in groups.items()}
     moves = Counter((kind_of[str(r[9])], str(r[8])) for r in sheet_rows(plan, "调动名单") if r[9])
     for kind in kinds:
-        drawn = svg(html, f"groups-{kind.value}")
+        expected = Counter({rule: n for (k, rule), n in moves.items() if k is kind})
+        section = html.split(f'<section data-kind="{kind.value}">')[1].split("</section>")[0]
+        if not expected:
+            assert "本类集团在本方案中没有调动" in section and "<svg" not in section, kind
+            continue
+        drawn = svg(section, f"groups-{kind.value}")
         ElementTree.fromstring(drawn)
         by_rule: Counter[str] = Counter()
         for what, value in tips(drawn):
             by_rule[what.split(" ")[-2]] += int(value)  # "<group> <rule> <title>: n"
-        assert by_rule == Counter({rule: n for (k, rule), n in moves.items() if k is kind}), kind
+        assert by_rule == expected, kind
+    assert any(moves[(kind, rule)] for kind in kinds for rule in ("G1", "G2", "G3")), "tight groups exchange"
 
 
 def test_the_key_teacher_chart_marks_n1s_share_and_lists_the_schools_below_it(plan: Path, page: Path) -> None:
     html = page.read_text(encoding="utf-8")
     run = dict((r[0], r[1]) for r in sheet_rows(plan, "运行信息"))
     threshold = float(str(run["min_key_share"]))
+    # N1 applies at urban, town and quality schools: those with N1 rows in the obligations sheet.
+    n1 = {str(r[2]) for r in sheet_rows(plan, "指标完成") if r[0] == "N1"}
     moved: Counter[str] = Counter()
     key: Counter[str] = Counter()
     for row in sheet_rows(plan, "调动名单"):
-        if row[8] != "S2":
+        if row[8] != "S2" and str(row[2]) in n1:
             moved[str(row[2])] += 1
             key[str(row[2])] += row[7] not in (None, "无")
+    assert moved, "the tiny plan moves people out of N1 schools"
     drawn = svg(html, "key-share")
     assert f'data-marker="{threshold}"' in drawn and f"N1 最低 {threshold:.0%}" in drawn
-    # One bar per 10 % of key teachers among a school's movers; together, every school with a mover.
+    # One bar per 10 % of key teachers among a school's movers; together, every N1 school with a mover.
     bars = tips(drawn)
     assert sum(value for _, value in bars) == len(moved)
     assert len(bars) == round(1 / KEY_STEP)
