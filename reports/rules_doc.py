@@ -103,7 +103,8 @@ def _section(lang: str) -> list[str]:
     lines = [f"### {t['where']}", "", t["where_lines"], "", f"### {t['rules']}", ""]
     for kind in RULE_KINDS:
         rules = [r for r in CATALOGUE.values() if r.kind is kind and r.rule_id.value != "E*"]
-        lines += [f"#### {kind.label(lang)}", ""]
+        heading = kind.label(lang)
+        lines += [f"#### {heading[:1].upper()}{heading[1:]}", ""]
         lines += _table(
             (t["id"], t["name"], t["meaning"], t["defaults"], t["switch"], t["seed"]),
             [
