@@ -19,6 +19,7 @@ import click
 from reports.facts import plan_facts, run_facts
 from reports.labels import part_text
 from rotation import __version__
+from rotation.cli.batch import batch
 from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_BAD_INPUT,
@@ -375,5 +376,5 @@ def print_plan_summary(
         click.echo(line)
 
 
-for command in (whatif, sweep, plan_command, notices, report):
+for command in (whatif, sweep, plan_command, batch, notices, report):
     main.add_command(command)
