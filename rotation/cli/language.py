@@ -277,6 +277,13 @@ def _tell(command: click.Command, text: Text) -> None:
     command.options_metavar = OPTIONS_METAVAR.pick(lang)
 
 
+def _told(help_option: click.Option | None) -> click.Option | None:
+    # click makes the help option once and keeps it: its sentence is told anew each time.
+    if help_option is not None:
+        help_option.help = HELP_OPTION.pick(spoken())
+    return help_option
+
+
 class TextCommand(click.Command):
     """A command whose help is a Text (``text``), told in the terminal's language."""
 
@@ -303,11 +310,7 @@ class TextCommand(click.Command):
         super().format_help(ctx, formatter)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        # click makes the help option once and keeps it: its sentence is told anew each time.
-        help_option = super().get_help_option(ctx)
-        if help_option is not None:
-            help_option.help = HELP_OPTION.pick(spoken())
-        return help_option
+        return _told(super().get_help_option(ctx))
 
 
 class TextGroup(click.Group):
@@ -337,10 +340,7 @@ class TextGroup(click.Group):
         super().format_help(ctx, formatter)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        help_option = super().get_help_option(ctx)
-        if help_option is not None:
-            help_option.help = HELP_OPTION.pick(spoken())
-        return help_option
+        return _told(super().get_help_option(ctx))
 
     def _tell(self) -> None:
         _tell(self, self.text)
