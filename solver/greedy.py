@@ -3,31 +3,39 @@
 ``solve_greedy`` has the signature and result type of ``solver.solve.solve`` so
 that the two can be compared on the same instance. It builds no model: it
 walks the roster once, in a fixed order, and keeps a move only when no hard
-rule gets worse (no school constraint breaks that held before it, no tight
-group drifts further from reciprocity). It proves nothing, so its only level
-has bound 0 and gap 1.
+rule gets worse (no school constraint breaks that held before it, no school
+loses or gains a principal, no tight group drifts further from reciprocity).
+It proves nothing, so its only level has bound 0 and gap 1.
+
+Where a person may go is rotation/destinations.py's, as for CP-SAT: C3 with
+its groups' directions and G6's senior-3 condition, and P1's scope for a
+principal (the whole district or a shared group, same stage).
 
 1. S2: a returning person stays on when counted in an obligation's stock
-   (G1, G2, G4, G6 at the host); otherwise goes home, unless the return alone
-   breaks a hard rule (with the default ``max_net_loss = 0`` every lone return
-   breaks C2 at the host), in which case the return is paired with another
-   returning person going the other way or with a due replacement sent from
-   home to the host, else the stay is extended.
+   (G1, G2, G4, G6, G7 at the host); otherwise goes home, unless the return
+   alone breaks a hard rule (with the default ``max_net_loss = 0`` every lone
+   return breaks C2 at the host; a returning principal's, P1), in which case
+   the return is paired with another returning person going the other way or
+   with a due replacement sent from home to the host, else the stay is
+   extended.
 2. Due people, longest tenure first (then staff id), each to the first
    destination (school id order) that keeps every hard rule. A move that
    breaks C2 or G3 on its own is made only together with a partner coming
    back the other way (a swap), found first-fit: due people first, longest
-   tenure first, then the other movable people by staff id.
+   tenure first, then the other movable people by staff id. A principal
+   moves only in a swap with the principal of the destination (P1).
 3. Obligations, each filled by moving the first eligible people the same way:
    per tight pair G2 then G1 (G2's key teachers are scarcer: any key teacher
-   also counts for G1, not the reverse), then G4's minimum, G6, and last G5
-   with walking teachers, first fit.
+   also counts for G1, not the reverse), then G4's leaders and its minimum,
+   G6, G7, and last G5 with walking teachers, first fit.
 4. What is still short is reported; the plan is FEASIBLE only when every
    hard obligation is met, else INFEASIBLE with the missed ones named (the
-   rows are kept so that a planner can see how far the greedy got).
+   rows are kept so that a planner can see how far the greedy got). Each
+   move's code and host post are solver/requirements.py's, as for CP-SAT.
 
-Only model-independent helpers of solver/rules are reused (who counts in which
-obligation, C3's destinations, C4's cap, G5's subjects and walkers).
+Only solver-free statements of the rules are reused (solver/requirements.py:
+who counts in which obligation, C4's cap, G5's subjects and walkers, move
+codes; rotation/destinations.py: C3 and P1).
 """
 
 from __future__ import annotations
@@ -44,13 +52,12 @@ from rotation.codes import (
     ACADEMIC_SUBJECTS,
     G2_PRIMARY_CORE_SUBJECTS,
     PRIMARY_BANDS,
-    Area,
     Band,
-    Category,
     GroupKind,
+    Post,
     Status,
 )
-from rotation.destinations import c3_no_destination, c3_why_not
+from rotation.destinations import c3_destinations, c3_no_destination, c3_why_not
 from rotation.domain import Group, PinKind, Roster, School, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
@@ -63,12 +70,15 @@ from solver.requirements import (
     g1_counts_in_team,
     g2_counts_as_key,
     g3_post_class,
+    g4_counts_as_leader,
     g4_sides,
     g5_required_subjects,
     g5_walkers,
     g6_counts,
     move_rule,
+    n1_school,
     p2_host_post,
+    s2_counted_where_they_are,
     shared_groups,
 )
 from solver.rules.school import c1_brief, c2_brief, c4_brief
@@ -77,8 +87,8 @@ from solver.settings import Progress, SolveOptions
 from solver.solve import check_pins
 
 # A hard rule the greedy keeps move by move: ("C1", school, subject, band), ("C2", school),
-# ("C4", school), ("G3", lead, member, post class, band), ("G4", alliance). Bands are their
-# values ("" for none) so that every key is a tuple of strings.
+# ("C4", school), ("G3", lead, member, post class, band), ("G4", alliance), ("P1", school). Bands
+# are their values ("" for none) so that every key is a tuple of strings.
 Key = tuple[str, ...]
 LEVEL_NAME = "greedy"
 
@@ -102,7 +112,6 @@ class _State:
         self.moved_to: dict[str, str] = {}  # new moves only
         self.returned: set[str] = set()
         self.decided: set[str] = set()  # returning people whose S2 outcome is settled
-        self.label: dict[str, tuple[str, str | None]] = {}  # rule and group fixed by the obligation served
         self.contingent: dict[tuple[str, str], RuleId] = {}  # (staff, member school) -> G1 | G2
         self.walks: dict[str, list[tuple[str, str]]] = {}  # staff -> [(small school, subject)]
         self.headcount: Counter[str] = Counter()
@@ -110,8 +119,19 @@ class _State:
         self.outflow: Counter[str] = Counter()
         self.stock: Counter[tuple[str, str]] = Counter()  # (home, works at), away from home only
         self.g3_stock: Counter[tuple[str, str, str, str]] = Counter()  # (home, at, post class, band)
+        self.principals: Counter[str] = Counter()  # P1: principals working at each school
+        self.leaders_stock: Counter[tuple[str, str]] = Counter()  # G4's leaders: (home, at), away only
         for member in data.staff:
             self._count(member, member.school_id, 1)
+        self.principals_now = Counter(self.principals)
+        # C3 and P1 as rotation/destinations.py states them, over the whole district: the greedy has no
+        # components, so a principal's destinations are P1's whole scope (ComponentData keeps a
+        # component's principals inside their groups and exchanges the rest across components).
+        self.destinations: dict[str, tuple[str, ...]] = {
+            m.staff_id: c3_destinations(m, self.roster, self.params, data.eligibility[m.staff_id])
+            for m in data.staff
+            if data.eligibility[m.staff_id].movable
+        }
         self.g3_hard = not self.params.is_soft("G3")
         self.g4_hard = not self.params.is_soft("G4")
         self._index_rules()
@@ -175,12 +195,16 @@ class _State:
 
     def _count(self, member: StaffMember, at: str, sign: int) -> None:
         self.headcount[at] += sign
+        if member.post is Post.PRINCIPAL:
+            self.principals[at] += sign
         if member.subject:
             self.subjects[at, member.subject, member.band.value if member.band else ""] += sign
             self.subjects[at, member.subject, "*"] += sign
         if at != member.home_school_id:
             self.stock[member.home_school_id, at] += sign
             self.g3_stock[member.home_school_id, at, *_g3_part(member)] += sign
+            if g4_counts_as_leader(member):
+                self.leaders_stock[member.home_school_id, at] += sign
 
     def shift(self, member: StaffMember, to: str, new_move: bool) -> None:
         self._count(member, self.where[member.staff_id], -1)
@@ -220,18 +244,26 @@ class _State:
             )
         if kind == "G4":
             return max(0, self.g4_stock(key[1]) - self.params.alliance_max)
+        if kind == "P1":
+            before, after = self.principals_now[key[1]], self.principals[key[1]]
+            return abs(after - before) if before else max(0, after - 1)
         raise AssertionError(key)
 
-    def g4_stock(self, group_id: str) -> int:
+    def g4_stock(self, group_id: str, stock: Counter[tuple[str, str]] | None = None) -> int:
+        """G4: the alliance's urban people at its town and rural schools (its leaders, from
+        ``leaders_stock``)."""
+        counted = self.stock if stock is None else stock
         for group, urban, others in self.alliances:
             if group.group_id == group_id:
-                return sum(self.stock[u, o] for u in urban for o in others)
+                return sum(counted[u, o] for u in urban for o in others)
         return 0
 
     def keys_of(self, member: StaffMember, to: str, new_move: bool) -> list[Key]:
-        """The kept rules that moving ``member`` from where they are to ``to`` can change."""
+        """The kept rules that moving ``member`` from where they are to ``to`` can change (a principal's
+        P1 first: the rule named when the move is refused)."""
         here = self.where[member.staff_id]
-        keys: list[Key] = [("C2", here), ("C2", to)]
+        keys: list[Key] = [("P1", here), ("P1", to)] if member.post is Post.PRINCIPAL else []
+        keys += [("C2", here), ("C2", to)]
         if member.subject:
             for school_id in (here, to):
                 for key in self.c1_rows.get((school_id, member.subject), ()):
@@ -275,7 +307,7 @@ class _State:
     def may_go(self, member: StaffMember, to: str) -> bool:
         return (
             self.free(member)
-            and to in self.data.destinations.get(member.staff_id, ())
+            and to in self.destinations.get(member.staff_id, ())
             and (member.staff_id, to) not in self.never
         )
 
@@ -283,16 +315,22 @@ class _State:
         self, member: StaffMember, to: str, partners: Callable[[str, str], Iterable[StaffMember]]
     ) -> Key | None:
         """Move ``member`` to ``to`` alone, or with the first partner from ``to`` back to their school
-        that makes the pair keep every rule; None when done, else the rule the lone move breaks."""
+        that makes the pair keep every rule; None when done, else the rule the lone move breaks.
+
+        A principal moves only in a swap with a principal of ``to`` (P1: every school keeps its head).
+        """
         here = member.school_id
         blocked = self.try_step([(member, to, True)])
         if blocked is None:
             return None
-        if blocked[0] not in ("C2", "G3"):
+        if blocked[0] not in ("C2", "G3", "P1"):
             return blocked  # a partner coming back cannot undo C1, C4 or G4's maximum at the sender
         if self.outflow[to] >= self.c4_cap[to]:
             return blocked  # nobody more may leave ``to`` (C4): spare trying every partner there
+        principal = member.post is Post.PRINCIPAL
         for partner in partners(to, here):
+            if principal and partner.post is not Post.PRINCIPAL:
+                continue
             if (
                 partner.staff_id != member.staff_id
                 and self.may_go(partner, here)
@@ -375,6 +413,7 @@ def solve_greedy(
     _fill_tight(state, staying_at, order)
     _fill_g4(state, staying_at, order)
     _fill_g6(state, staying_at, order)
+    _fill_g7(state, staying_at, order)
     _fill_g5(state)
     return _plan(state, reasons, time.monotonic() - started, say)
 
@@ -394,7 +433,7 @@ def _settle_returns(state: _State, partners: Partners) -> None:
         if member.staff_id in state.decided:
             continue
         state.decided.add(member.staff_id)
-        if _in_obligation_stock(state, member):
+        if s2_counted_where_they_are(state.roster, member):
             continue
         home, host = member.home_school_id, member.school_id
         going_home = (member, home, False)
@@ -405,7 +444,7 @@ def _settle_returns(state: _State, partners: Partners) -> None:
             if (
                 other.staff_id not in state.decided
                 and (other.school_id, other.home_school_id) == (home, host)
-                and not _in_obligation_stock(state, other)
+                and not s2_counted_where_they_are(state.roster, other)
                 and state.try_step([going_home, (other, host, False)]) is None
             ):
                 state.decided.add(other.staff_id)
@@ -419,24 +458,6 @@ def _settle_returns(state: _State, partners: Partners) -> None:
                 ):
                     state.returned.add(member.staff_id)
                     break
-
-
-def _in_obligation_stock(state: _State, member: StaffMember) -> bool:
-    """Whether the person, where they are, counts in a G1, G2, G4 or G6 obligation of their home school."""
-    home, host = member.home_school_id, member.school_id
-    schools = state.roster.schools
-    for pair in state.tight:
-        if (pair.lead, pair.member) == (home, host) and (
-            g1_counts_in_team(member) or g2_counts_as_key(member, schools[host])
-        ):
-            return True
-    for _, urban, others in state.alliances:
-        if home in urban and host in others:
-            return True
-    for group in state.data.groups_of(GroupKind.HS_PAIR):
-        if {home, host} == set(group.school_ids) and member.subject and g6_counts(member, member.subject):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------------- 2. due people
@@ -454,12 +475,11 @@ def _rotate_due(state: _State, partners: Partners, order: Order) -> dict[str, Te
     for member in due:
         if not state.free(member):
             continue  # moved already, as someone's swap partner or by a pin
-        destinations = [d for d in data.destinations.get(member.staff_id, ()) if state.may_go(member, d)]
+        allowed = state.destinations.get(member.staff_id, ())
+        destinations = [d for d in allowed if state.may_go(member, d)]
         if not destinations:
             reasons[member.staff_id] = (
-                c3_no_destination(member, state.roster, state.params)
-                if not data.destinations.get(member.staff_id)
-                else NEVER_PINNED
+                c3_no_destination(member, state.roster, state.params) if not allowed else NEVER_PINNED
             )
             continue
         first_blocked: Key | None = None
@@ -494,6 +514,11 @@ def _brief(state: _State, key: Key) -> Text:
             f"({key[3]}:{key[4]}), none found",
             f"G3 集团 {group}：{key[1]} 与 {key[2]} 之间的调动需要对等的人员交流"
             f"（{key[3]}:{key[4]}），未找到",
+        )
+    if kind == "P1":
+        return Text(
+            f"P1: {key[1]} must keep its principal, and no principal could be swapped in",
+            f"P1：{key[1]} 须保有校长，且找不到可互换的校长",
         )
     low, high = state.params.alliance_min, state.params.alliance_max
     return Text(
@@ -602,11 +627,28 @@ def _g2_part_name(bands: frozenset[Band], subject: str | None) -> str:
 
 
 def _fill_g4(state: _State, partners: Partners, order: Order) -> None:
-    """G4's minimum: the first people of the alliance's urban schools to its first town or rural school."""
+    """G4's minimums: first its leaders (principals, vice principals, middle managers: a principal only
+    in a swap, P1), then anyone, from the alliance's urban schools to its first town or rural school
+    that keeps the rules."""
+    params = state.params
     for group, urban, others in state.alliances:
         for sender in urban:
-            while state.g4_stock(group.group_id) < state.params.alliance_min:
+            while state.g4_stock(group.group_id, state.leaders_stock) < params.alliance_leader_min:
+                if _send_one(state, sender, others, g4_counts_as_leader, partners, order) is None:
+                    break
+        for sender in urban:
+            while state.g4_stock(group.group_id) < params.alliance_min:
                 if _send_one(state, sender, others, lambda _m: True, partners, order) is None:
+                    break
+
+
+def _fill_g7(state: _State, partners: Partners, order: Order) -> None:
+    """G7: the lead kindergarten sends each member kg_exchange_min people of any post, first fit."""
+    for group in state.data.groups_of(GroupKind.KINDERGARTEN):
+        assert group.lead is not None
+        for member_school in sorted(group.members):
+            while state.stock[group.lead, member_school] < state.params.kg_exchange_min:
+                if _send_one(state, group.lead, (member_school,), lambda _m: True, partners, order) is None:
                     break
 
 
@@ -708,6 +750,7 @@ def _plan(state: _State, reasons: dict[str, Text], wall: float, say: Progress) -
             *state.c1_required,
             *(("C2", s) for s in data.school_ids),
             *(("C4", s) for s in data.school_ids),
+            *(("P1", s) for s in data.school_ids),
         ]
         if state.breach(key)
     ]
@@ -838,6 +881,31 @@ def _outcomes(state: _State) -> list[ObligationOutcome]:
                 params.alliance_max,
             )
         )
+        rows.append(
+            ObligationOutcome(
+                RuleId.G4,
+                group.group_id,
+                None,
+                "leader",
+                params.alliance_leader_min,
+                state.g4_stock(group.group_id, state.leaders_stock),
+                soft(RuleId.G4),
+            )
+        )
+    for group in data.groups_of(GroupKind.KINDERGARTEN):
+        assert group.lead is not None
+        for member_school in sorted(group.members):
+            rows.append(
+                ObligationOutcome(
+                    RuleId.G7,
+                    group.group_id,
+                    member_school,
+                    "",
+                    params.kg_exchange_min,
+                    state.stock[group.lead, member_school],
+                    soft(RuleId.G7),
+                )
+            )
     for group in data.groups_of(GroupKind.RURAL):
         central = group.lead
         assert central is not None
@@ -868,24 +936,23 @@ def _outcomes(state: _State) -> list[ObligationOutcome]:
 
 
 def _n1_outcomes(state: _State) -> list[ObligationOutcome]:
-    """N1 at each urban or quality school: due people rotated wherever someone is due, and the key
-    share of those moved out where someone could leave (as solver/rules/targets.py words them)."""
+    """N1 at each urban, town or quality school: due people rotated wherever someone is due, and the
+    key share of those moved out where someone could leave (as solver/rules/targets.py words them)."""
     data, params = state.data, state.params
     rotation = Fraction(str(params.min_rotation_ratio))
     share = Fraction(str(params.min_key_share))
     soft = params.is_soft("N1")
     rows: list[ObligationOutcome] = []
     for school_id in data.school_ids:
-        school = state.roster.schools[school_id]
         people = data.staff_now[school_id]
-        if school.area is not Area.URBAN and school.category is not Category.QUALITY:
+        if not n1_school(state.roster.schools[school_id]):
             continue
         out = [m for m in people if m.staff_id in state.moved_to]
         due = sum(1 for m in people if data.eligibility[m.staff_id].is_due)
         if due:
             rotated = sum(1 for m in out if data.eligibility[m.staff_id].is_due)
             rows.append(ObligationOutcome("N1", None, school_id, "", ceil(rotation * due), rotated, soft))
-        if not any(data.destinations.get(m.staff_id) for m in people):
+        if not any(state.destinations.get(m.staff_id) for m in people):
             continue
         keys = sum(1 for m in out if m.is_key_teacher)
         rows.append(ObligationOutcome("N1", None, school_id, "key", ceil(share * len(out)), keys, soft))

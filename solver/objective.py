@@ -11,16 +11,17 @@ principle forbids (O7: nobody moves who is neither due nor needed):
 
 * O1 holds the soft obligations G1–G7; the soft N1 targets are O3, below
   O2, so that they never cost a due person's rotation.
-* "An S2 stay is extended only where an obligation needs it" is O1's second
-  part: right after the obligations' shortfall, the fewest extensions. As a
-  tie-break of O7 it did not hold: every return moves one person off the host
-  and onto the home school, and C2 (max_net_loss, staff_quota) then wants a
-  move the other way, so each level above O7 could keep stays extended to
-  free that balance for its own ends (more due people rotated, less travel,
-  better-matched subjects), and 44 of the 59 returning people of
-  data/tiny.xlsx were extended. Only those an obligation or a hard rule
-  needs are extended now (see docs/decisions.md for the cost in due people
-  rotated).
+* "An S2 stay is extended only where an obligation needs it": a returning
+  person who counts in no obligation where they are (G1, G2, G4, G6, G7:
+  solver.requirements.s2_counted_where_they_are) is extended only where a
+  hard rule needs it: the fewest such stays is O1's second part, right after
+  the obligations' shortfall. As a tie-break of O7 it did not hold: every
+  return moves one person off the host and onto the home school, C2
+  (max_net_loss, staff_quota) then wants a move the other way, and every
+  level above O7 kept stays extended to free that balance for its own ends
+  (44 of the 59 returning people of data/tiny.xlsx). A stay that counts in
+  an obligation is O7's: kept where any level gains by it (see
+  docs/decisions.md).
 * O4 and O5 credit only willing movers, i.e. due people and volunteers; a
   non-due person moved for an obligation or for C2 still costs N2 when a key
   teacher leaves a weak, new or rural school, but earns nothing.
@@ -41,7 +42,7 @@ from rotation.catalogue import RuleId
 from rotation.codes import GroupKind
 from rotation.domain import School, StaffMember
 from solver.counts import Count, difference
-from solver.requirements import g3_post_class
+from solver.requirements import g3_post_class, s2_counted_where_they_are
 from solver.rules.base import RuleContext
 
 Terms = tuple[list[cp_model.IntVar], list[int]]
@@ -49,7 +50,7 @@ Terms = tuple[list[cp_model.IntVar], list[int]]
 Penalty = tuple[str, cp_model.IntVar]
 
 OBLIGATIONS_LEVEL = f"{RuleId.O1} obligations"
-EXTENSIONS_LEVEL = f"{RuleId.O1} extensions (S2)"
+EXTENSIONS_LEVEL = f"{RuleId.O1} needless extensions (S2)"
 # The levels in priority order, by name (a level without terms is skipped).
 LEVEL_NAMES: tuple[str, ...] = (
     OBLIGATIONS_LEVEL,
@@ -96,9 +97,9 @@ def o1_obligations(penalties: list[Penalty]) -> Terms:
 
 
 def o1_extensions(ctx: RuleContext) -> Terms:
-    """O1, second part: the fewest stays extended (S2), so that a returning person goes home unless an
-    obligation or a hard rule needs them where they are."""
-    terms = [ctx.variables.extend[key] for key in sorted(ctx.variables.extend)]
+    """O1, second part: the fewest stays extended (S2) of people who count in no obligation where they
+    are, so that such a person goes home unless a hard rule needs them there."""
+    terms = [ctx.variables.extend[key] for key in _extensions(ctx, counted=False)]
     return terms, [1] * len(terms)
 
 
@@ -198,13 +199,15 @@ def o6_travel(ctx: RuleContext) -> Terms:
 
 
 def o7_needless_moves(ctx: RuleContext) -> Terms:
-    """O7: moves of people neither due nor volunteering, and walking assignments (extensions are O1's)."""
+    """O7: moves of people neither due nor volunteering, walking assignments, and the stays (S2) of
+    people who count in an obligation where they are (the others' are O1's)."""
     variables = ctx.variables
     terms: list[cp_model.IntVar] = []
     for member in ctx.data.staff:
         if member.staff_id in variables.moves_of and not _willing(ctx, member):
             terms.extend(var for _, var in variables.moves_of[member.staff_id])
     terms.extend(variables.walk[key] for key in sorted(variables.walk))
+    terms.extend(variables.extend[key] for key in _extensions(ctx, counted=True))
     return terms, [1] * len(terms)
 
 
@@ -268,6 +271,16 @@ def distance_km(origin: School, destination: School) -> int:
     dlon = radians(destination.longitude - origin.longitude)
     h = sin(dlat / 2) ** 2 + cos(lat1) * cos(lat2) * sin(dlon / 2) ** 2
     return round(2 * EARTH_RADIUS_KM * asin(sqrt(h)))
+
+
+def _extensions(ctx: RuleContext, counted: bool) -> list[str]:
+    """The returning people, by id, who do (``counted``) or do not count in an obligation where they are."""
+    roster = ctx.data.roster
+    return [
+        staff_id
+        for staff_id in sorted(ctx.variables.extend)
+        if s2_counted_where_they_are(roster, roster.staff_by_id[staff_id]) is counted
+    ]
 
 
 def _willing(ctx: RuleContext, member: StaffMember) -> bool:

@@ -132,11 +132,37 @@ def p2_host_post(roster: Roster, member: StaffMember, destination: str) -> HostP
     return HostPost.own(member.post)
 
 
+def g4_counts_as_leader(member: StaffMember) -> bool:
+    """G4's leaders (挂职锻炼): principals, vice principals and middle managers count, teachers do not."""
+    return member.post is not Post.TEACHER
+
+
 def g4_sides(schools: dict[str, School], group: Group) -> tuple[list[str], list[str]]:
     """G4: an alliance's urban senders and its town and rural receivers."""
     urban = [s for s in group.school_ids if schools[s].area is Area.URBAN]
     others = [s for s in group.school_ids if schools[s].area is not Area.URBAN]
     return urban, others
+
+
+def s2_counted_where_they_are(roster: Roster, member: StaffMember) -> bool:
+    """S2: whether a person on exchange counts, where they work, in an obligation of their home school:
+    G1 or G2 (lead → member of a tight group, as team or key teacher), G4 (urban → town or rural
+    school of an alliance), G6 (a senior-3 teacher of an academic subject at the paired school) or G7
+    (lead → member kindergarten). Only such a stay may be extended for an obligation's sake."""
+    home, host = member.home_school_id, member.school_id
+    for group in shared_groups(roster, home, host):
+        if group.kind is GroupKind.TIGHT and group.lead == home:
+            if g1_counts_in_team(member) or g2_counts_as_key(member, roster.schools[host]):
+                return True
+        elif group.kind is GroupKind.ALLIANCE:
+            if roster.schools[home].area is Area.URBAN and roster.schools[host].area is not Area.URBAN:
+                return True
+        elif group.kind is GroupKind.HS_PAIR:
+            if g6_counts_in_pair(member):
+                return True
+        elif group.kind is GroupKind.KINDERGARTEN and group.lead == home:
+            return True
+    return False
 
 
 def g5_required_subjects(data: ComponentData, central: str, small: str) -> tuple[str, ...]:

@@ -30,8 +30,9 @@ def alliance_roster() -> Roster:
     )
 
 
-# N1 has its own level (O3) below O1: left out all the same, so that the plan is G4's alone.
-ALLIANCE_PARAMS = {"max_outflow_ratio": 0.5, "min_key_share": 0}
+# N1 has its own level (O3) below O1, G4's leaders their own part: both left out, so that the plan is
+# G4's count alone.
+ALLIANCE_PARAMS = {"max_outflow_ratio": 0.5, "min_key_share": 0, "alliance_leader_min": 0}
 
 
 def test_hard_obligation_out_of_reach_is_infeasible_and_soft_switch_relaxes_it():
@@ -43,8 +44,13 @@ def test_hard_obligation_out_of_reach_is_infeasible_and_soft_switch_relaxes_it()
         "G4 alliance A: its urban schools send between 3 and 5 people to its town and rural schools, "
         "2 could be there"
     )
-    assert hard.explanation[1].en == "relax with G4: --set soft=G4 or change alliance_min / alliance_max"
-    assert hard.explanation[1].zh == "可放宽：G4：--set soft=G4 或调整 alliance_min / alliance_max"
+    assert hard.explanation[1].en == (
+        "relax with G4: --set soft=G4 or change alliance_min / alliance_max / alliance_leader_min"
+    )
+    assert (
+        hard.explanation[1].zh
+        == "可放宽：G4：--set soft=G4 或调整 alliance_min / alliance_max / alliance_leader_min"
+    )
     assert "城区学校须向乡镇、农村学校交流 3 至 5 人，最多只能有 2 人" in hard.explanation[0].zh
 
     soft = run(alliance_roster(), params(soft=frozenset({"G4"}), **ALLIANCE_PARAMS))
@@ -63,8 +69,9 @@ def test_hard_obligation_out_of_reach_is_infeasible_and_soft_switch_relaxes_it()
 
 def tenure_roster() -> Roster:
     # d1 (12 years) and d2 (8 years) are due at A; B can send only b1 back, so only one of them can go.
+    # Rural schools, where N1 does not apply.
     return roster(
-        [school("A"), school("B")],
+        [school("A", area=Area.RURAL), school("B", area=Area.RURAL)],
         [group("R", GroupKind.RURAL, ["A", "B"], lead="A")],
         [
             person("d1", "A", "数学", start=LONG),
