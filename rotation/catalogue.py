@@ -604,8 +604,12 @@ _OTHER_LEVELS: dict[str, Text] = {
     "weighted": Text("weighted", "加权目标"),
     "greedy": Text("greedy", "逐一安排"),
 }
-# A level that is the second part of its code says which, in Chinese too (O2: the count, then tenure).
-_LEVEL_PARTS_ZH: dict[str, str] = {"tenure": "（年限长者优先）"}
+# A level that is one of two parts of its code says which, in Chinese too (O1: the obligations, then no
+# needless S2 extensions; O2: the count, then tenure).
+_LEVEL_PARTS_ZH: dict[str, str] = {
+    "needless extensions (S2)": "（不做多余延长，S2）",
+    "tenure": "（年限长者优先）",
+}
 
 
 def level_title(name: str) -> Text:

@@ -284,7 +284,7 @@ def test_mip_method_writes_a_checked_plan_with_cp_sat_s_optimum_and_a_clean_stdo
         return {k: v.rsplit(";", 1)[0] for k, v in facts.items() if str(k).startswith("level ")}
 
     mip = levels("mip")
-    assert len(mip) == 7 and all(value.startswith("optimal;") for value in mip.values())
+    assert mip and all(value.startswith("optimal;") for value in mip.values())
     assert mip == levels("cp-sat")
 
 
