@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from reports.facts import run_facts
+from rotation.cli.batch import ADDRESS, ENGINE, engine_choice, engine_refusals
 from rotation.cli.common import (
     EFFECTIVE_DATE,
     EXIT_INFEASIBLE,
@@ -236,8 +237,14 @@ def _show_progress(done: int, total: int) -> None:
     type=int,
     default=0,
     metavar=Text("N", "N"),
-    help=Text("Scenarios solved at once (0: one per core).", "同时求解的情景数（0：每个核心一个）。"),
+    help=Text(
+        "Scenarios solved at once (0: one per core); with --engine ray and no --address, the CPUs of the "
+        "cluster started here.",
+        "同时求解的情景数（0：每个核心一个）；--engine ray 且未给 --address 时为本机启动的集群的 CPU 数。",
+    ),
 )
+@ENGINE
+@ADDRESS
 @SOLVE_SEED
 @LANG
 @FORCE
@@ -247,6 +254,8 @@ def sweep(
     output: Path,
     time_limit: float,
     processes: int,
+    engine: str,
+    address: str | None,
     seed: int,
     lang: str,
     force: bool,
@@ -256,6 +265,7 @@ def sweep(
 
     started = time.perf_counter()
     text = messages_for(lang)
+    choice = engine_choice(engine, address, processes, 1, lang)
     with bad_input_exits(lang):
         check_output_path(output, force=force, protect=[workbook])
         grid = parse_grid(grid_specs)
@@ -268,14 +278,16 @@ def sweep(
     print_warnings(loaded.warnings, text)
     scenarios = grid_scenarios(grid)
     show = _show_progress if sys.stderr.isatty() else None
-    results = run_sweep(
-        workbook,
-        scenarios,
-        time_limit_s=time_limit,
-        processes=processes or os.cpu_count() or 1,
-        seed=seed,
-        progress=show,
-    )
+    with engine_refusals(lang):
+        results = run_sweep(
+            workbook,
+            scenarios,
+            time_limit_s=time_limit,
+            processes=processes or os.cpu_count() or 1,
+            seed=seed,
+            progress=show,
+            engine=choice,
+        )
     if show is not None:
         sys.stderr.write("\n")
     wall = time.perf_counter() - started

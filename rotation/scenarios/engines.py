@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -35,6 +36,8 @@ R = TypeVar("R")
 # back (a few MB each), not a data set; Ray refuses less than 75 MiB.
 LOCAL_OBJECT_STORE_BYTES = 128 * 1024 * 1024
 RAY_EXTRA = "pip install 'teacher-rotation[ray]'"
+# How long a cluster's head may take to accept a connection before --address is refused.
+CONNECT_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -298,16 +301,31 @@ def start_local_ray(cpus: int) -> None:
 
 
 def _join_ray(address: str) -> None:
+    _check_answers(address)
     ray = import_ray()
     try:
         ray.init(address=address, log_to_driver=False, logging_level="ERROR")
     except Exception as error:  # Ray raises ConnectionError, RuntimeError or its own kinds
-        raise EngineError(
-            Text(
-                f"--address {address}: cannot join the Ray cluster ({type(error).__name__}: {error})",
-                f"--address {address}：无法连接 Ray 集群（{type(error).__name__}：{error}）",
-            )
-        ) from error
+        raise EngineError(_cannot_join(address, f"{type(error).__name__}: {error}")) from error
+
+
+def _check_answers(address: str) -> None:
+    """Refuse at once a ``HOST:PORT`` where nothing listens: Ray itself retries for minutes."""
+    host, colon, port = address.rpartition(":")
+    if "://" in address or not colon or not port.isdigit():
+        return  # Ray's own forms (ray://…, auto) are left to Ray
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except OSError as error:
+        raise EngineError(_cannot_join(address, error.strerror or str(error))) from error
+
+
+def _cannot_join(address: str, why: str) -> Text:
+    return Text(
+        f"--address {address}: cannot join the Ray cluster ({why})",
+        f"--address {address}：无法连接 Ray 集群（{why}）",
+    )
 
 
 class _RayEngine:

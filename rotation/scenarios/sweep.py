@@ -1,22 +1,22 @@
 """Scenario sweeps: a grid of parameter values, every combination solved in its own process.
 
 ``grid_scenarios`` expands ``--grid key=v1,v2`` into the cross product; ``run_scenario`` loads,
-solves and sums up one scenario in a worker process and never raises; ``run_sweep`` runs them
-in a process pool.
+solves and sums up one scenario in a worker and never raises; ``run_sweep`` runs them on an engine
+(rotation.scenarios.engines): a local process pool, or a Ray cluster.
 """
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from rotation.figures import Kpis, compute_kpis
 from rotation.parameters import ParameterError
+from rotation.scenarios.engines import EngineChoice, TaskFailure, WorkbookContent, run_tasks
 from rotation.scenarios.solved import load_and_solve
 from rotation.text import Text
 
@@ -82,12 +82,12 @@ class ScenarioResult:
 
 
 def run_scenario(
-    index: int, path: str, overrides: Mapping[str, str], time_limit_s: float, seed: int
+    index: int, workbook: str | WorkbookContent, overrides: Mapping[str, str], time_limit_s: float, seed: int
 ) -> ScenarioResult:
     """Load, solve and sum up one scenario; every failure becomes the result, never an exception.
 
-    Runs in a worker process: it gets the workbook path and the overrides, not a pickled roster,
-    so that each worker reads the file itself and only small results cross the process boundary.
+    Runs in a worker: it gets the workbook (a path, or its content, which a Ray node needs) and the
+    overrides, not a pickled roster, so that only small results cross the process boundary.
     """
     from rotation.workbook.loader import WorkbookError
     from solver.solve import PinError
@@ -97,8 +97,10 @@ def run_scenario(
     def failed(status: str, message: Text) -> ScenarioResult:
         return ScenarioResult(index, dict(overrides), status, message, None, time.perf_counter() - started)
 
+    received = workbook.as_file() if isinstance(workbook, WorkbookContent) else nullcontext(Path(workbook))
     try:
-        run = load_and_solve(Path(path), overrides, time_limit_s=time_limit_s, workers=1, seed=seed)
+        with received as path:
+            run = load_and_solve(path, overrides, time_limit_s=time_limit_s, workers=1, seed=seed)
     except ParameterError as error:
         return failed("bad_input", _joined(error.texts))
     except WorkbookError as error:
@@ -124,73 +126,40 @@ def run_sweep(
     processes: int,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    engine: EngineChoice | None = None,
 ) -> list[ScenarioResult]:
-    """Every scenario solved in a pool of ``processes`` worker processes, results in scenario order.
+    """Every scenario solved on ``engine`` (default: ``processes`` local processes), in scenario order.
 
-    A scenario still running when its share of the time is up (its time limit plus SWEEP_GRACE_S per
-    round of the pool) is recorded as ``timeout``, and the pool's worker processes are ended.
+    The workbook is read once and sent to each scenario by content. A scenario still running
+    SWEEP_GRACE_S after its time limit is recorded as ``timeout`` and ended; the others go on.
     """
     total = len(scenarios)
-    processes = max(1, min(processes, total))
-    rounds = -(-total // processes)
-    budget = rounds * (time_limit_s + SWEEP_GRACE_S)
-    deadline = time.monotonic() + budget
+    content = WorkbookContent.read(path)
     results: dict[int, ScenarioResult] = {}
-    # forkserver, not fork: the parent may already run OR-Tools or pytest threads, and forking a threaded
-    # process can leave a lock held forever in the child. The server preloads the solver once, so that
-    # each worker starts in milliseconds instead of importing OR-Tools and pandas again (spawn).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rotation.scenarios.sweep", "rotation.workbook.loader", "solver.solve"])
-    pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
-    try:
-        pending: dict[Future[ScenarioResult], int] = {
-            pool.submit(run_scenario, i, str(path), dict(overrides), time_limit_s, seed): i
-            for i, overrides in enumerate(scenarios)
-        }
+
+    def finished(index: int, outcome: ScenarioResult | TaskFailure) -> None:
+        if isinstance(outcome, TaskFailure):
+            spent = time_limit_s + SWEEP_GRACE_S if outcome.kind == "timeout" else 0.0
+            outcome = ScenarioResult(
+                index, dict(scenarios[index]), outcome.kind, outcome.message, None, spent
+            )
+        results[index] = outcome
         if progress is not None:
-            progress(0, total)
-        while pending:
-            done, _ = wait(
-                pending, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED
-            )
-            if not done:
-                break
-            for future in done:
-                index = pending.pop(future)
-                results[index] = _result_of(future, index, scenarios[index])
-            if progress is not None:
-                progress(len(results), total)
-        for index in pending.values():
-            message = Text(
-                f"no answer within the sweep's time budget of {budget:.0f} s",
-                f"在情景扫描的时限 {budget:.0f} 秒内没有结果",
-            )
-            results[index] = ScenarioResult(
-                index, dict(scenarios[index]), "timeout", message, None, time_limit_s
-            )
-    finally:
-        if len(results) < total or any(r.status == "timeout" for r in results.values()):
-            _end_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+            progress(len(results), total)
+
+    if progress is not None:
+        progress(0, total)
+    run_tasks(
+        engine or EngineChoice("local", processes),
+        total,
+        lambda index: (run_scenario, (index, content, dict(scenarios[index]), time_limit_s, seed)),
+        finished,
+        limit_s=time_limit_s + SWEEP_GRACE_S,
+        preload=("rotation.scenarios.sweep", "rotation.workbook.loader", "solver.solve"),
+    )
     return [results[index] for index in range(total)]
-
-
-def _result_of(future: Future[ScenarioResult], index: int, overrides: Mapping[str, str]) -> ScenarioResult:
-    try:
-        return future.result()
-    except Exception as error:  # a worker that died (BrokenProcessPool) is one failed row
-        crash = f"{type(error).__name__}: {error}"
-        return ScenarioResult(index, dict(overrides), "error", Text(crash, crash), None, 0.0)
 
 
 def _joined(sentences: Iterable[Text]) -> Text:
     listed = list(sentences)
     return Text("; ".join(t.en for t in listed), "；".join(t.zh for t in listed))
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    # The pool has no public way to stop a running task; its worker processes are ours, ended by id.
-    workers: Mapping[int, multiprocessing.process.BaseProcess] = getattr(pool, "_processes", None) or {}
-    for process in list(workers.values()):
-        if process.is_alive():
-            process.terminate()
