@@ -142,6 +142,9 @@ class Plan:
     # Seconds per phase of the solve ("build", "optimise", "explain"), summed over the components,
     # which run side by side: thread-seconds, so they may add up to more than ``wall_time_s``.
     phases: tuple[tuple[str, float], ...] = ()
+    # P1, principal_scope = district: principals a component marked away, to be exchanged with principals
+    # of schools outside their groups once every component is solved (solver/principals.py); empty after.
+    exchange: tuple[str, ...] = ()
 
     @property
     def objective(self) -> float:

@@ -7,6 +7,14 @@ links it to every school it could go to), so each component is solved on its
 own and the plans are merged. Every
 objective level is a sum over components, so the per-component lexicographic
 optima add up to the global one.
+
+Principals are the exception P1 makes: with principal_scope = district a
+principal may go to any school of the same stage, which would glue every
+same-stage school into one component. Inside a component principals move
+between schools that share a group; a principal who could be exchanged with
+one of a school outside their groups (``exchange``) may instead be marked
+away, replaced by a principal from outside, and solver/principals.py pairs
+the marked principals of the whole district afterwards (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -16,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from rotation.codes import GroupKind
-from rotation.destinations import c3_destinations, c3_teaches
-from rotation.domain import Group, Pin, Roster, StaffMember
+from rotation.codes import GroupKind, Post
+from rotation.destinations import c3_destinations, c3_teaches, p1_exchange_candidates, p1_outside_groups
+from rotation.domain import Group, Pin, PinKind, Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from rotation.text import Text
@@ -26,7 +34,11 @@ from rotation.text import Text
 
 @dataclass(frozen=True)
 class ComponentData:
-    """One component: its schools (sorted by id), everyone working there now, and the pins on them."""
+    """One component: its schools (sorted by id), everyone working there now, and the pins on them.
+
+    ``exchange``: the principals of the component who may be exchanged with a principal outside their
+    groups (P1, principal_scope = district), by staff id.
+    """
 
     index: int
     count: int
@@ -35,6 +47,7 @@ class ComponentData:
     eligibility: Mapping[str, Eligibility]
     school_ids: tuple[str, ...]
     pins: tuple[Pin, ...]
+    exchange: frozenset[str] = frozenset()
 
     @cached_property
     def school_set(self) -> frozenset[str]:
@@ -73,12 +86,19 @@ class ComponentData:
 
     @cached_property
     def destinations(self) -> dict[str, tuple[str, ...]]:
-        """C3's allowed destinations of every movable person (the others have none)."""
-        return {
-            m.staff_id: c3_destinations(m, self.roster, self.params, self.eligibility[m.staff_id])
-            for m in self.staff
-            if self.eligibility[m.staff_id].movable
-        }
+        """C3's allowed destinations of every movable person (the others have none); a principal's
+        inside the groups of the school only, the rest of P1's being the district exchange's."""
+        found: dict[str, tuple[str, ...]] = {}
+        for member in self.staff:
+            standing = self.eligibility[member.staff_id]
+            if not standing.movable:
+                continue
+            allowed = c3_destinations(member, self.roster, self.params, standing)
+            if member.post is Post.PRINCIPAL:
+                here = member.school_id
+                allowed = tuple(d for d in allowed if not p1_outside_groups(self.roster, here, d))
+            found[member.staff_id] = allowed
+        return found
 
     @property
     def label(self) -> Text:
@@ -125,7 +145,8 @@ def split_components(
     if params.destination_scope == "district":
         for member in roster.staff:
             standing = eligibility[member.staff_id]
-            if standing.is_due and standing.movable and not roster.groups_by_school[member.school_id]:
+            free = standing.is_due and standing.movable and member.post is not Post.PRINCIPAL
+            if free and not roster.groups_by_school[member.school_id]:
                 home = roster.schools[member.school_id]
                 for school in roster.schools.values():
                     if c3_teaches(school, member, home):
@@ -138,7 +159,14 @@ def split_components(
     parts = sorted(members.values(), key=lambda ids: (-sum(staff_count[s] for s in ids), ids[0]))
     pins_by_root: dict[str, list[Pin]] = defaultdict(list)
     for pin in pins:
-        pins_by_root[find(roster.staff_by_id[pin.staff_id].school_id)].append(pin)
+        member = roster.staff_by_id[pin.staff_id]
+        pins_by_root[find(member.school_id)].append(pin)
+        # A principal pinned to a school outside their part also binds the part of that school, whose
+        # own principal must then be exchanged (P1).
+        arriving = member.post is Post.PRINCIPAL and pin.kind is PinKind.MUST
+        if arriving and find(pin.to_school_id) != find(member.school_id):
+            pins_by_root[find(pin.to_school_id)].append(pin)
+    exchange = p1_exchange_candidates(roster, params, eligibility)
     return [
         ComponentData(
             index=index,
@@ -148,6 +176,9 @@ def split_components(
             eligibility=eligibility,
             school_ids=tuple(ids),
             pins=tuple(pins_by_root[find(ids[0])]),
+            exchange=frozenset(
+                m.staff_id for s in ids for m in roster.staff_by_school[s] if m.staff_id in exchange
+            ),
         )
         for index, ids in enumerate(parts)
     ]

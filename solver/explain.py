@@ -102,9 +102,10 @@ def unmoved_reasons(
             continue
         options = variables.moves_of.get(who, [])
         cap = c4_outflow_cap(len(data.staff_now[member.school_id]), params)
-        if not options:
+        exchanged = who in variables.away
+        if not options and not exchanged:
             reasons[who] = c3_no_destination(member, roster, params)
-        elif all((who, destination) in never for destination, _ in options):
+        elif options and not exchanged and all((who, destination) in never for destination, _ in options):
             reasons[who] = NEVER_PINNED
         elif variables.moves_out[member.school_id].value(solution) >= cap:
             reasons[who] = c4_brief(member.school_id, cap)
@@ -192,12 +193,13 @@ def _forced_move_reasons(
 def _binding_brief(built: BuiltModel, solution: list[int], staff_id: str, rule: str) -> Text:
     """The instance of ``rule`` nearest the person: at the home school, of their subject, at a destination."""
     member = built.data.roster.staff_by_id[staff_id]
-    destinations = {destination for destination, _ in built.variables.moves_of[staff_id]}
+    destinations = {destination for destination, _ in built.variables.moves_of.get(staff_id, ())}
     instances = [o for o in built.obligations if o.rule == rule and o.can_fail()]
-    if rule == "C2" and all(_headroom(o, solution)[1] <= 0 for o in instances if o.school_id in destinations):
+    full = all(_headroom(o, solution)[1] <= 0 for o in instances if o.school_id in destinations)
+    if rule == "C2" and destinations and full:
         return NO_ROOM
 
-    own = {var.index for _, var in built.variables.moves_of[staff_id]}
+    own = {var.index for var in built.variables.departures(staff_id)}
 
     def nearness(obligation: Obligation) -> tuple[bool, bool, bool]:
         counts = (obligation.achieved, obligation.required, obligation.maximum)
@@ -215,7 +217,9 @@ def _limit_reason(built: BuiltModel, solution: list[int], staff_id: str) -> Text
     """Without a forced-move test: the C2 limit that a lone move would break, else the objective's order."""
     c2 = {o.school_id: o for o in built.obligations if o.rule == "C2"}
     member = built.data.roster.staff_by_id[staff_id]
-    if all(_headroom(c2[d], solution)[1] <= 0 for d, _ in built.variables.moves_of[staff_id]):
+    options = built.variables.moves_of.get(staff_id, ())
+    # A principal the district exchange may take needs no room: a principal comes the other way.
+    if staff_id not in built.variables.away and all(_headroom(c2[d], solution)[1] <= 0 for d, _ in options):
         return NO_ROOM
     if _headroom(c2[member.school_id], solution)[0] <= 0:
         return Text(

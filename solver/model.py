@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rotation.catalogue import RuleId
+from rotation.codes import Post
+from rotation.destinations import p1_outside_groups
 from rotation.domain import PinKind
 from rotation.text import Text
 from solver.components import ComponentData
@@ -108,13 +111,16 @@ def pin_obligations(ctx: RuleContext) -> list[Obligation]:
     """Pins as obligations: a must-pin needs its move, a never-pin forbids it.
 
     A must-pin without a variable is refused before building (solve.check_pins);
-    a never-pin without one forbids what C3, S1, S2 or E already forbid.
+    a never-pin without one forbids what C3, S1, S2 or E already forbid. A
+    principal pinned to a school outside their groups goes by the district
+    exchange (P1): their part marks them away, and the part of the school
+    they are pinned to marks its own principal away, so that the exchange can
+    make the swap (solver/principals.py); a never-pin of that kind is the
+    exchange's to keep.
     """
     found: list[Obligation] = []
+    variables = ctx.variables
     for pin in sorted(ctx.data.pins, key=lambda p: (p.staff_id, p.to_school_id, p.kind.value)):
-        var = ctx.variables.move.get((pin.staff_id, pin.to_school_id))
-        if var is None:
-            continue
         must = pin.kind is PinKind.MUST
         verb = Text("must move", "必须调往") if must else Text("must not move", "不得调往")
         kind = Text(pin.kind.value, "必须" if must else "禁止")
@@ -122,24 +128,46 @@ def pin_obligations(ctx: RuleContext) -> list[Obligation]:
             f"pin: {pin.staff_id} {verb.en} to {pin.to_school_id}",
             f"指定调动：{pin.staff_id} {verb.zh} {pin.to_school_id}",
         )
-        found.append(
-            Obligation(
-                rule="pin",
-                group_id=None,
-                school_id=pin.to_school_id,
-                part=f"{pin.staff_id}:{pin.kind.value}",
-                achieved=Count(0, [var]),
-                required=Count(1) if must else None,
-                maximum=None if must else Count(0),
-                description=said,
-                brief=said,
-                relax=Text(
-                    f"pin: drop the {kind.en} pin of {pin.staff_id} to {pin.to_school_id}",
-                    f"指定调动：删除 {pin.staff_id} 调往 {pin.to_school_id} 的“{kind.zh}”指定",
-                ),
-                reported=False,
-            )
+        relax = Text(
+            f"pin: drop the {kind.en} pin of {pin.staff_id} to {pin.to_school_id}",
+            f"指定调动：删除 {pin.staff_id} 调往 {pin.to_school_id} 的“{kind.zh}”指定",
         )
+        member = ctx.data.roster.staff_by_id[pin.staff_id]
+        exchange = (
+            must
+            and member.post is Post.PRINCIPAL
+            and p1_outside_groups(ctx.data.roster, member.school_id, pin.to_school_id)
+        )
+        var = variables.move.get((pin.staff_id, pin.to_school_id))
+        counts: list[tuple[Count, Text]] = []
+        if var is not None:
+            counts.append((Count(0, [var]), said))
+        if exchange and member.school_id in ctx.data.school_set:
+            away = variables.away.get(pin.staff_id)
+            counts.append((Count(0, [away] if away is not None else []), said))
+        if exchange and pin.to_school_id in ctx.data.school_set:
+            replaced = Text(
+                f"pin: {pin.staff_id} must move to {pin.to_school_id}, whose principal must then be "
+                "exchanged (P1)",
+                f"指定调动：{pin.staff_id} 必须调往 {pin.to_school_id}，该校校长须交流调出（P1）",
+            )
+            counts.append((variables.replacements[pin.to_school_id], replaced))
+        for achieved, description in counts:
+            found.append(
+                Obligation(
+                    rule=RuleId.PIN,
+                    group_id=None,
+                    school_id=pin.to_school_id,
+                    part=f"{pin.staff_id}:{pin.kind.value}",
+                    achieved=achieved,
+                    required=Count(1) if must else None,
+                    maximum=None if must else Count(0),
+                    description=description,
+                    brief=description,
+                    relax=relax,
+                    reported=False,
+                )
+            )
     return found
 
 

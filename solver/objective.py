@@ -105,7 +105,7 @@ def o1_extensions(ctx: RuleContext) -> Terms:
 
 def o2_due_rotated(ctx: RuleContext) -> Terms:
     """O2: as many due people rotated as possible."""
-    terms = [var for member in _due_movers(ctx) for _, var in ctx.variables.moves_of[member.staff_id]]
+    terms = [var for member in _due_movers(ctx) for var in ctx.variables.departures(member.staff_id)]
     return terms, [1] * len(terms)
 
 
@@ -115,7 +115,7 @@ def o2_tenure(ctx: RuleContext) -> Terms:
     weights: list[int] = []
     for member in _due_movers(ctx):
         tenure = ctx.data.eligibility[member.staff_id].tenure_years
-        for _, var in ctx.variables.moves_of[member.staff_id]:
+        for var in ctx.variables.departures(member.staff_id):
             terms.append(var)
             weights.append(tenure)
     return terms, weights
@@ -124,7 +124,7 @@ def o2_tenure(ctx: RuleContext) -> Terms:
 def _due_movers(ctx: RuleContext) -> list[StaffMember]:
     data = ctx.data
     return [
-        m for m in data.staff if data.eligibility[m.staff_id].is_due and m.staff_id in ctx.variables.moves_of
+        m for m in data.staff if data.eligibility[m.staff_id].is_due and ctx.variables.departures(m.staff_id)
     ]
 
 
@@ -204,8 +204,8 @@ def o7_needless_moves(ctx: RuleContext) -> Terms:
     variables = ctx.variables
     terms: list[cp_model.IntVar] = []
     for member in ctx.data.staff:
-        if member.staff_id in variables.moves_of and not _willing(ctx, member):
-            terms.extend(var for _, var in variables.moves_of[member.staff_id])
+        if not _willing(ctx, member):
+            terms.extend(variables.departures(member.staff_id))
     terms.extend(variables.walk[key] for key in sorted(variables.walk))
     terms.extend(variables.extend[key] for key in _extensions(ctx, counted=True))
     return terms, [1] * len(terms)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -29,6 +30,7 @@ from solver.explain import explain_infeasible, unmoved_reasons
 from solver.mip import optimise_mip
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import LEVEL_NAMES, Level, weighted_level
+from solver.principals import exchange_principals
 from solver.settings import DEFAULT_OPTIONS, Progress, SolveOptions, SolveSettings, level_label, progress_line
 from solver.solution import read_plan
 
@@ -93,7 +95,9 @@ def solve(
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
         plans = list(pool.map(run, components))
-    plan = merge_plans(plans, time.monotonic() - started)
+    # P1: the principals the components marked away are paired across the district, then timed in.
+    plan = exchange_principals(roster, params, eligibility, merge_plans(plans, 0.0), pins)
+    plan = replace(plan, wall_time_s=time.monotonic() - started)
     if progress is not None:
         progress(
             Text(
@@ -198,6 +202,7 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
         tuple(results),
         finished - started,
         phases=_phases(started, built_at, optimised_at, finished),
+        exchange=tuple(sorted(who for who, var in built.variables.away.items() if solution[var.index])),
     )
 
 
@@ -366,6 +371,7 @@ def merge_plans(plans: list[Plan], wall_time_s: float) -> Plan:
         levels,
         wall_time_s,
         phases=phases,
+        exchange=tuple(sorted(who for p in plans for who in p.exchange)),
     )
 
 

@@ -6,6 +6,12 @@
 * ``team_tag`` / ``key_tag``: the person at a tight-group member counts in the
   lead's management team (G1) or key-teacher contingent (G2), never both.
 * ``walk[t, k]``: central-school teacher t also teaches at small school k (G5).
+* ``away[p]``: principal p is exchanged with a principal of a school outside
+  p's groups (P1, principal_scope = district). The component does not know
+  who comes instead, so a replacement counts in the school's principals (P1)
+  and headcount (C2) but in nothing a subject or an honour decides (C1, G5,
+  the key-teacher balance); solver/principals.py pairs the principals marked
+  away across the district once every component is solved.
 
 ``place[p][s]`` is the count (0 or 1) of p working at s next term; everything
 the rules count is a sum of these, so locked people and extensions count in
@@ -38,10 +44,19 @@ class Variables:
     team_tag: dict[tuple[str, str], cp_model.IntVar]
     key_tag: dict[tuple[str, str], cp_model.IntVar]
     walk: dict[tuple[str, str], cp_model.IntVar]
+    away: dict[str, cp_model.IntVar]
+    replacements: dict[str, Count]
+
+    def departures(self, staff_id: str) -> list[cp_model.IntVar]:
+        """Every way the person may leave: a move to a destination, or the principals' exchange."""
+        found = [var for _, var in self.moves_of.get(staff_id, ())]
+        if staff_id in self.away:
+            found.append(self.away[staff_id])
+        return found
 
     def moved(self, staff_id: str) -> Count:
-        """1 when the person is newly moved anywhere."""
-        return Count(0, (var for _, var in self.moves_of.get(staff_id, ())))
+        """1 when the person is newly moved anywhere (the principals' exchange included)."""
+        return Count(0, self.departures(staff_id))
 
 
 def make_variables(model: cp_model.CpModel, data: ComponentData) -> Variables:
@@ -51,6 +66,8 @@ def make_variables(model: cp_model.CpModel, data: ComponentData) -> Variables:
     extend: dict[str, cp_model.IntVar] = {}
     place: dict[str, dict[str, Count]] = {}
     moves_out = {school_id: Count() for school_id in data.school_ids}
+    away: dict[str, cp_model.IntVar] = {}
+    away_from: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     for member in data.staff:
         who, here = member.staff_id, member.school_id
         standing = data.eligibility[who]
@@ -60,14 +77,21 @@ def make_variables(model: cp_model.CpModel, data: ComponentData) -> Variables:
             home = Count(1)
             home.add(stays, -1)
             place[who] = {here: Count(0, [stays]), member.home_school_id: home}
-        elif standing.movable and data.destinations[who]:
+        elif standing.movable and (data.destinations[who] or who in data.exchange):
             options = [(d, model.new_bool_var(f"move[{who}:{here}->{d}]")) for d in data.destinations[who]]
-            if len(options) > 1:
-                model.add_at_most_one(var for _, var in options)
-            moves_of[who] = options
+            leaving = [var for _, var in options]
+            if who in data.exchange:
+                away[who] = model.new_bool_var(f"P1_away[{who}@{here}]")
+                away_from[here].append(away[who])
+                leaving.append(away[who])
+            if len(leaving) > 1:
+                model.add_at_most_one(leaving)
+            if options:
+                moves_of[who] = options
             stay = Count(1)
             for destination, var in options:
                 move[who, destination] = var
+            for var in leaving:
                 stay.add(var, -1)
                 moves_out[here].add(var)
             place[who] = {here: stay, **{d: Count(0, [var]) for d, var in options}}
@@ -80,10 +104,29 @@ def make_variables(model: cp_model.CpModel, data: ComponentData) -> Variables:
         for school_id, count in place[member.staff_id].items():
             possible[school_id].append(member)
             headcount[school_id].extend(count)
+    # One principal a school at most is exchanged, so the exchange's pairing (and N1 then) stays exact.
+    replacements = {school_id: Count(0, away_from.get(school_id, ())) for school_id in data.school_ids}
+    for school_id, count in replacements.items():
+        if len(count.variables) > 1:
+            model.add_at_most_one(count.variables)
+        headcount[school_id].extend(count)
 
     team_tag, key_tag = _contingent_tags(model, data, place)
     walk = _walks(model, data, place)
-    return Variables(move, moves_of, extend, place, possible, headcount, moves_out, team_tag, key_tag, walk)
+    return Variables(
+        move,
+        moves_of,
+        extend,
+        place,
+        possible,
+        headcount,
+        moves_out,
+        team_tag,
+        key_tag,
+        walk,
+        away,
+        replacements,
+    )
 
 
 def _contingent_tags(

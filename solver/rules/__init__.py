@@ -17,7 +17,9 @@ from solver.rules.groups import (
     g3_reciprocity,
     g4_alliance,
     g6_high_school_pair,
+    g7_kindergarten_alliance,
 )
+from solver.rules.leadership import p1_every_school_keeps_its_head
 from solver.rules.school import c1_subject_minimums, c2_headcount, c4_outflow
 from solver.rules.targets import n1_rotation_targets
 from solver.rules.walking import g5_walking
@@ -29,12 +31,15 @@ RULES: tuple[Rule, ...] = (
     c1_subject_minimums,
     c2_headcount,
     c4_outflow,
+    # Hard always: every school keeps its principal.
+    p1_every_school_keeps_its_head,
     g1_management_team,
     g2_key_teachers,
     g3_reciprocity,
     g4_alliance,
     g5_walking,
     g6_high_school_pair,
+    g7_kindergarten_alliance,
     # Soft by default (hard=N1 makes it hard).
     n1_rotation_targets,
 )

@@ -1,4 +1,4 @@
-"""Group obligations G1, G2, G3, G4 and G6 (G5 lives in walking.py).
+"""Group obligations G1, G2, G3, G4, G6 and G7 (G5 lives in walking.py).
 
 All count the stock: everyone whose home school is the sender and who works
 at the receiver next term, whether newly moved, locked there (S1) or extended
@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 
+from rotation.catalogue import RuleId
 from rotation.codes import (
     ACADEMIC_SUBJECTS,
     G2_PRIMARY_CORE_SUBJECTS,
@@ -21,7 +22,7 @@ from rotation.codes import (
 from rotation.domain import Group, StaffMember
 from rotation.text import Text
 from solver.counts import Count
-from solver.requirements import g3_post_class, g4_sides, g6_counts
+from solver.requirements import g3_post_class, g4_counts_as_leader, g4_sides, g6_counts
 from solver.rules.base import Obligation, RuleContext
 
 
@@ -204,20 +205,30 @@ def g3_reciprocity(ctx: RuleContext) -> list[Obligation]:
 
 
 def g4_alliance(ctx: RuleContext) -> list[Obligation]:
-    """G4: an alliance's urban schools send between alliance_min and alliance_max people (any post)
-    to its town and rural schools; one instance per alliance, both limits hard."""
+    """G4: an alliance's urban schools send its town and rural schools between alliance_min and
+    alliance_max people (any post), at least alliance_leader_min of them principals, vice principals
+    or middle managers (挂职锻炼).
+
+    One instance per alliance, school_id blank: the count (part blank, both
+    limits) and its leaders (part ``leader``). Both switch with soft=G4.
+    """
     params = ctx.data.params
     found: list[Obligation] = []
     for group in ctx.data.groups_of(GroupKind.ALLIANCE):
         urban, others = g4_sides(ctx.data.roster.schools, group)
-        stock = Count()
+        stock, leaders = Count(), Count()
         for sender in urban:
             for receiver in others:
                 stock.extend(sent(ctx, sender, receiver, lambda _: True))
-        low, high = params.alliance_min, params.alliance_max
+                leaders.extend(sent(ctx, sender, receiver, g4_counts_as_leader))
+        low, high, few = params.alliance_min, params.alliance_max, params.alliance_leader_min
+        relax = Text(
+            "G4: --set soft=G4 or change alliance_min / alliance_max / alliance_leader_min",
+            "G4：--set soft=G4 或调整 alliance_min / alliance_max / alliance_leader_min",
+        )
         found.append(
             Obligation(
-                rule="G4",
+                rule=RuleId.G4,
                 group_id=group.group_id,
                 school_id=None,
                 part="",
@@ -234,10 +245,29 @@ def g4_alliance(ctx: RuleContext) -> list[Obligation]:
                     f"G4 alliance {group.group_id}: urban schools send between {low} and {high}",
                     f"G4 联盟 {group.group_id}：城区学校交流 {low} 至 {high} 人",
                 ),
-                relax=Text(
-                    "G4: --set soft=G4 or change alliance_min / alliance_max",
-                    "G4：--set soft=G4 或调整 alliance_min / alliance_max",
+                relax=relax,
+            )
+        )
+        found.append(
+            Obligation(
+                rule=RuleId.G4,
+                group_id=group.group_id,
+                school_id=None,
+                part="leader",
+                achieved=leaders,
+                required=Count(few),
+                maximum=None,
+                description=Text(
+                    f"G4 alliance {group.group_id}: at least {few} of those its urban schools send are "
+                    f"principals, vice principals or middle managers, {leaders.upper} could be there",
+                    f"G4 联盟 {group.group_id}：城区学校交流人员中校级领导或中层干部不少于 {few} 人，"
+                    f"最多只能有 {leaders.upper} 人",
                 ),
+                brief=Text(
+                    f"G4 alliance {group.group_id}: {few} leader(s) or middle manager(s) from urban schools",
+                    f"G4 联盟 {group.group_id}：城区学校交流的校级领导或中层干部 {few} 人",
+                ),
+                relax=relax,
             )
         )
     return found
@@ -254,9 +284,18 @@ def g6_high_school_pair(ctx: RuleContext) -> list[Obligation]:
         for subject in ACADEMIC_SUBJECTS:
             for sender, receiver in ((first, second), (second, first)):
                 stock = sent(ctx, sender, receiver, partial(g6_counts, subject=subject))
+                # Nobody can be there: say why, since G6's senior-3 condition keeps the others home.
+                none = (
+                    Text(
+                        f"; {sender} has no senior-3 {subject} teacher who may go",
+                        f"；{sender} 没有可派出的有高三教学经验的{subject}教师",
+                    )
+                    if stock.upper < required
+                    else Text("", "")
+                )
                 found.append(
                     Obligation(
-                        rule="G6",
+                        rule=RuleId.G6,
                         group_id=group.group_id,
                         school_id=receiver,
                         part=f"{subject}:{sender}->{receiver}",
@@ -265,9 +304,9 @@ def g6_high_school_pair(ctx: RuleContext) -> list[Obligation]:
                         maximum=None,
                         description=Text(
                             f"G6 pair {group.group_id}: {sender} sends {receiver} {required} senior-3 "
-                            f"{subject} teacher(s), {stock.upper} could be there",
+                            f"{subject} teacher(s), {stock.upper} could be there{none.en}",
                             f"G6 结对 {group.group_id}：{sender} 须向 {receiver} 派出有高三教学经验的"
-                            f"{subject}教师 {required} 人，最多只能有 {stock.upper} 人",
+                            f"{subject}教师 {required} 人，最多只能有 {stock.upper} 人{none.zh}",
                         ),
                         brief=Text(
                             f"G6 pair {group.group_id}: {subject} {sender}->{receiver}",
@@ -279,6 +318,56 @@ def g6_high_school_pair(ctx: RuleContext) -> list[Obligation]:
                         ),
                     )
                 )
+    return found
+
+
+def g7_kindergarten_alliance(ctx: RuleContext) -> list[Obligation]:
+    """G7: the lead kindergarten of an alliance (领航共建) sends each member kindergarten at least
+    kg_exchange_min managers or teachers, any post (principals too), counted in the stock.
+
+    Members may send staff to the lead (C3), which counts for nothing here.
+    One row per member: school_id the member, part blank.
+    """
+    required = ctx.data.params.kg_exchange_min
+    found: list[Obligation] = []
+    for group in ctx.data.groups_of(GroupKind.KINDERGARTEN):
+        lead = group.lead
+        assert lead is not None, f"kindergarten alliance {group.group_id} without a lead"
+        for member_school in sorted(group.members):
+            stock = sent(ctx, lead, member_school, lambda _: True)
+            unreachable = (
+                Text(
+                    f"; nobody at {lead} may move to {member_school}",
+                    f"；{lead} 没有可以派往 {member_school} 的人员",
+                )
+                if stock.upper < required
+                else Text("", "")
+            )
+            found.append(
+                Obligation(
+                    rule=RuleId.G7,
+                    group_id=group.group_id,
+                    school_id=member_school,
+                    part="",
+                    achieved=stock,
+                    required=Count(required),
+                    maximum=None,
+                    description=Text(
+                        f"G7 alliance {group.group_id} member {member_school}: needs {required} manager(s) "
+                        f"or teacher(s) from lead {lead}, {stock.upper} could be there{unreachable.en}",
+                        f"G7 领航共建 {group.group_id} 共建园 {member_school}：需要领航园 {lead} 派出管理人员"
+                        f"或教师 {required} 人，最多只能有 {stock.upper} 人{unreachable.zh}",
+                    ),
+                    brief=Text(
+                        f"G7 alliance {group.group_id}: staff from {lead} for {member_school}",
+                        f"G7 领航共建 {group.group_id}：{lead} 派往 {member_school} 的人员",
+                    ),
+                    relax=Text(
+                        "G7: --set soft=G7 or lower kg_exchange_min",
+                        "G7：--set soft=G7 或调低 kg_exchange_min",
+                    ),
+                )
+            )
     return found
 
 

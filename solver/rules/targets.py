@@ -1,4 +1,4 @@
-"""District targets: N1 (rotation ratio and key share at urban and quality schools).
+"""District targets: N1 (rotation ratio and key share at urban, town and quality schools).
 
 N2 (key teachers toward weak, new and rural schools) is an objective term, in solver/objective.py.
 """
@@ -8,37 +8,49 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil
 
-from rotation.codes import Area, Category
+from rotation.catalogue import RuleId
 from rotation.text import Text
 from solver.counts import Count
+from solver.requirements import n1_school
 from solver.rules.base import Obligation, RuleContext
 
 
 def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
-    """N1: at each urban or quality school, due people rotated ≥ ⌈min_rotation_ratio × due people⌉, and
-    key teachers ≥ ⌈min_key_share × new moves out⌉ among those moved out.
+    """N1: at each urban or town school (城镇学校) and each quality school, due people rotated ≥
+    ⌈min_rotation_ratio × due people⌉, and key teachers ≥ ⌈min_key_share × new moves out⌉ among those
+    moved out.
 
     Part "" is the rotation count, wherever someone is due, even when none of
     them can move (then it is short whatever the plan: a shortfall when soft,
     infeasible when hard). Part "key" is the key share, kept exact as
     den·key ≥ num·out with the share read as the decimal the planner typed.
-    Soft by default (``hard=N1`` makes it hard).
+    Soft by default (``hard=N1`` makes it hard). A principal marked for the
+    district exchange (P1) counts as moved out, but as rotated or as a key
+    teacher sent only while N1 is soft: the exchange may find no partner, and
+    a hard target must hold either way.
     """
     data, variables = ctx.data, ctx.variables
+    soft = data.params.is_soft(RuleId.N1)
+
+    def left(staff_id: str) -> Count:
+        if soft:
+            return variables.moved(staff_id)
+        return Count(0, (var for _, var in variables.moves_of.get(staff_id, ())))
+
     rotation = Fraction(str(data.params.min_rotation_ratio))
     share = Fraction(str(data.params.min_key_share))
     found: list[Obligation] = []
     for school_id in data.school_ids:
         school = data.roster.schools[school_id]
         out = variables.moves_out[school_id]
-        if school.area is not Area.URBAN and school.category is not Category.QUALITY:
+        if not n1_school(school):
             continue
         due = [m for m in data.staff_now[school_id] if data.eligibility[m.staff_id].is_due]
         if due:
             needed = ceil(rotation * len(due))
             rotated = Count()
             for member in due:
-                rotated.extend(variables.moved(member.staff_id))
+                rotated.extend(left(member.staff_id))
             found.append(
                 Obligation(
                     rule="N1",
@@ -69,7 +81,7 @@ def n1_rotation_targets(ctx: RuleContext) -> list[Obligation]:
         keys = Count()
         for member in data.staff_now[school_id]:
             if member.is_key_teacher:
-                keys.extend(variables.moved(member.staff_id))
+                keys.extend(left(member.staff_id))
         scaled_out = Count()
         scaled_out.extend(out, share.numerator)
         found.append(

@@ -165,7 +165,7 @@ def g4_roster() -> Roster:
 
 
 # N1 asks nothing here, so that only G4 shapes the plan.
-G4_PARAMS = {"max_outflow_ratio": 0.5, "min_rotation_ratio": 0, "min_key_share": 0}
+G4_PARAMS = {"max_outflow_ratio": 0.5, "min_rotation_ratio": 0, "min_key_share": 0, "alliance_leader_min": 0}
 
 
 def test_g4_alliance_maximum_binds():

@@ -1,4 +1,4 @@
-"""N1 (rotation ratio and key share at urban and quality schools) and N2 (key teachers' direction)."""
+"""N1 (rotation ratio and key share at urban, town and quality schools) and N2 (key teachers' direction)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from rotation.domain import Roster
 from rotation.plan import SolveStatus
 
 
-def n1_roster() -> Roster:
-    # Urban U: d1 due (数学), k1 a key teacher not due (语文). Town S: s1 (数学) and s2 (语文), free to come.
+def n1_roster(area: Area = Area.URBAN) -> Roster:
+    # U (urban unless ``area`` says otherwise): d1 due (数学), k1 a key teacher not due (语文). Rural S, where
+    # N1 does not apply: s1 (数学) and s2 (语文), free to come.
     return roster(
-        [school("U", area=Area.URBAN), school("S")],
+        [school("U", area=area), school("S", area=Area.RURAL)],
         [group("R", GroupKind.RURAL, ["U", "S"], lead="U")],
         [
             person("d1", "U", "数学"),
@@ -42,6 +43,25 @@ def test_n1_key_share_sends_a_key_teacher_along():
     assert outcome(plan, "N1", "", "U") == (1, 1)
     assert outcome(plan, "N1", "key", "U") == (1, 1)
     assert next(level.objective for level in plan.levels if level.name.startswith("O3")) == 0
+
+
+def test_n1_applies_at_town_schools():
+    # A town school (城镇学校) is held to N1 like an urban one: k1 goes along with d1 for the key share.
+    plan = run(n1_roster(Area.TOWN), params(max_outflow_ratio=0.5))
+    assert moves(plan) == {
+        ("d1", "U", "S", "T1"),
+        ("k1", "U", "S", "N1"),
+        ("s1", "S", "U", "C2"),
+        ("s2", "S", "U", "C2"),
+    }
+    assert outcome(plan, "N1", "key", "U") == (1, 1)
+
+
+def test_n1_does_not_apply_at_rural_schools():
+    # The same school, rural: no N1 row, so k1 (not due) stays and only d1 and s1 swap.
+    plan = run(n1_roster(Area.RURAL), params(max_outflow_ratio=0.5))
+    assert moves(plan) == {("d1", "U", "S", "T1"), ("s1", "S", "U", "C2")}
+    assert not [o for o in plan.obligations if o.rule == "N1"]
 
 
 def test_n1_without_key_share_only_the_due_teacher_goes():
