@@ -11,7 +11,8 @@ from rotation.plan import Plan
 
 # The wall-clock phases of a run, in order; "solve" is broken down by the solve's own phases.
 RUN_PHASES: tuple[str, ...] = ("imports", "load", "eligibility", "solve", "export")
-SOLVE_PHASES: tuple[str, ...] = ("build", "optimise", "explain")
+# The solve's own phases; "exchange" (P1's district exchange of principals) only when principals move.
+SOLVE_PHASES: tuple[str, ...] = ("build", "optimise", "explain", "exchange")
 
 
 @dataclass

@@ -84,9 +84,11 @@ def test_one_run_in_a_fresh_process_reports_the_plans_own_figures(
     assert list(record.phases) == list(RUN_PHASES)
     assert all(seconds > 0 for seconds in record.phases.values())
     assert sum(record.phases.values()) <= record.end_to_end_s
-    # The solve's own phases: CP-SAT builds, optimises and explains; greedy has none of them.
+    # The solve's own phases: CP-SAT builds, optimises and explains (and exchanges principals across
+    # the district when some move); greedy has none of them.
     if method == "cp-sat":
-        assert list(record.solve_phases) == list(SOLVE_PHASES)
+        assert list(record.solve_phases) == [p for p in SOLVE_PHASES if p in record.solve_phases]
+        assert {"build", "optimise", "explain"} <= record.solve_phases.keys()
         assert record.solve_phases["optimise"] > 0
     else:
         assert record.solve_phases == {}
