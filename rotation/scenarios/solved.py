@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rotation.domain import Roster
 from rotation.eligibility import Eligibility, assess_roster
-from rotation.parameters import Parameters
+from rotation.parameters import Parameters, resolve_parameters
 from rotation.plan import Plan
 from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook
@@ -44,15 +44,13 @@ def load_and_solve(
 
     Raises WorkbookError or ParameterError for bad input, PinError for a refused pin.
     """
-    from rotation.parameters import load_scenario
     from rotation.workbook.loader import load_workbook
     from solver.settings import SolveOptions
     from solver.solve import solve
 
     def resolve(sheet_values: Mapping[str, object]) -> Parameters:
-        params = Parameters().updated(sheet_values, "parameters sheet") if sheet_values else Parameters()
-        if scenario_file is not None:
-            params = params.updated(load_scenario(scenario_file), f"scenario {scenario_file}")
+        # Refusals name their source in both languages, as resolve_parameters writes them.
+        params = resolve_parameters(sheet_values, scenario_file)
         return params.updated(overrides, "--set") if overrides else params
 
     loaded = load_workbook(path, resolve)
