@@ -14,13 +14,8 @@ from rotation.parameters import Parameters
 from rotation.plan import LevelResult, ObligationOutcome
 from rotation.text import Text
 
-# How a run ended: a solve's statuses as the run sheet writes them, and the sweep's own for a scenario.
-STATUSES: dict[str, Text] = {
-    **RUN_STATUSES,
-    "bad_input": Text("bad_input", "输入被拒"),
-    "timeout": Text("timeout", "超时"),
-    "error": Text("error", "出错"),
-}
+# How a run ended (a solve's statuses, and a sweep scenario's own), in the words the workbooks use.
+STATUSES: dict[str, Text] = RUN_STATUSES
 LEVEL_WIDTH = 34
 
 
