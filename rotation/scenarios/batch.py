@@ -355,8 +355,11 @@ def _row_from_json(data: Mapping[str, Any]) -> BatchRow:
 
 @dataclass(frozen=True)
 class _Entry:
+    """A manifest line: the plan's key and row; no row while its plan is being written (the file is
+    then the batch's own, to write over, but not a plan to reuse)."""
+
     key: str
-    row: BatchRow
+    row: BatchRow | None
 
 
 def _read_manifest(path: Path) -> dict[str, _Entry]:
@@ -369,14 +372,16 @@ def _read_manifest(path: Path) -> dict[str, _Entry]:
         try:
             data = json.loads(line)
             if data.get("version") == MANIFEST_VERSION:
-                entries[str(data["output"])] = _Entry(str(data["key"]), _row_from_json(data["row"]))
+                row = _row_from_json(data["row"]) if data["row"] is not None else None
+                entries[str(data["output"])] = _Entry(str(data["key"]), row)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue
     return entries
 
 
-def _entry_line(output_name: str, key: str, row: BatchRow) -> str:
-    data = {"version": MANIFEST_VERSION, "output": output_name, "key": key, "row": _row_json(row)}
+def _entry_line(output_name: str, key: str, row: BatchRow | None) -> str:
+    row_data = _row_json(row) if row is not None else None
+    data = {"version": MANIFEST_VERSION, "output": output_name, "key": key, "row": row_data}
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
@@ -388,7 +393,7 @@ def _rewrite_manifest(path: Path, entries: Mapping[str, _Entry]) -> None:
     os.replace(temporary, path)
 
 
-def _append_manifest(path: Path, output_name: str, key: str, row: BatchRow) -> None:
+def _append_manifest(path: Path, output_name: str, key: str, row: BatchRow | None) -> None:
     with path.open("a", encoding="utf-8") as manifest:
         manifest.write(_entry_line(output_name, key, row))
         manifest.flush()
@@ -461,7 +466,6 @@ def run_batch(
     manifest_path = outdir / MANIFEST_NAME
     entries = _read_manifest(manifest_path)
     rows: dict[int, BatchRow] = {}
-    keys: dict[int, str] = {}
     to_solve: list[int] = []
     for index, job in enumerate(jobs):
         try:
@@ -469,8 +473,7 @@ def run_batch(
         except OSError as error:
             rows[index] = _unreadable(job, error)
             continue
-        keys[index] = settings.key(sha, job.scenario.overrides)
-        reused = _reusable(entries.get(job.output_name), keys[index], outdir)
+        reused = _reusable(entries.get(job.output_name), settings.key(sha, job.scenario.overrides), outdir)
         if reused is not None:
             rows[index] = reused
         else:
@@ -487,24 +490,34 @@ def run_batch(
 
     def prepare(n: int) -> tuple[Callable[..., JobOutcome], tuple[Any, ...]]:
         job = jobs[to_solve[n]]
-        return solve_job, (WorkbookContent.read(job.input_path), dict(job.scenario.overrides), settings)
+        try:
+            content = WorkbookContent.read(job.input_path)
+        except OSError as error:  # gone or locked since it was hashed
+            return _as_it_is, (_unreadable_outcome(job, error),)
+        return solve_job, (content, dict(job.scenario.overrides), settings)
 
     def finished(n: int, outcome: JobOutcome | TaskFailure) -> None:
         index = to_solve[n]
         job = jobs[index]
         target = outdir / job.output_name
         row = _row(job, outcome)
-        if isinstance(outcome, JobOutcome) and outcome.plan_workbook is not None:
+        # Keyed by the input as the worker read it; a row without one (a time-out, a crash, an input
+        # gone) is not kept: its solve is simply done again.
+        key = settings.key(row.input_sha256, job.scenario.overrides) if row.input_sha256 else None
+        plan = outcome.plan_workbook if isinstance(outcome, JobOutcome) else None
+        if plan is not None and key is not None:
+            # Claimed before it is written: a run stopped in between leaves a file known as the batch's.
+            _append_manifest(manifest_path, job.output_name, key, None)
             try:
                 with atomic_output(target, force=True) as temporary:
-                    temporary.write_bytes(outcome.plan_workbook)
+                    temporary.write_bytes(plan)
             except OutputError as error:
                 row = dataclasses.replace(row, output_name=None, status="error", message=error.text)
         if row.output_name is None and target.exists():
             target.unlink()  # a plan of an earlier input or parameters would pass for this one's
         rows[index] = row
-        key = settings.key(row.input_sha256, job.scenario.overrides) if row.input_sha256 else keys[index]
-        _append_manifest(manifest_path, job.output_name, key, row)
+        if key is not None:
+            _append_manifest(manifest_path, job.output_name, key, row)
         report()
 
     report()
@@ -552,9 +565,22 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _unreadable(job: BatchJob, error: OSError) -> BatchRow:
+def _unreadable_text(job: BatchJob, error: OSError) -> Text:
     reason = error.strerror or str(error)
-    message = Text(f"{job.input_path}: cannot be read ({reason})", f"{job.input_path}：无法读取（{reason}）")
+    return Text(f"{job.input_path}: cannot be read ({reason})", f"{job.input_path}：无法读取（{reason}）")
+
+
+def _unreadable_outcome(job: BatchJob, error: OSError) -> JobOutcome:
+    return JobOutcome("bad_input", _unreadable_text(job, error), "", None, None, 0.0, 0.0)
+
+
+def _as_it_is(outcome: JobOutcome) -> JobOutcome:
+    """A task whose outcome is known before it starts: it goes through the engine like the others."""
+    return outcome
+
+
+def _unreadable(job: BatchJob, error: OSError) -> BatchRow:
+    message = _unreadable_text(job, error)
     return BatchRow(
         job.input_path.name,
         job.scenario.name,
@@ -573,6 +599,8 @@ def _reusable(entry: _Entry | None, key: str, outdir: Path) -> BatchRow | None:
     if entry is None or entry.key != key:
         return None
     row = entry.row
+    if row is None:
+        return None
     if row.output_name is not None and (outdir / row.output_name).is_file():
         return row
     if row.output_name is None and row.status in REPEATABLE_FAILURES:
