@@ -4,7 +4,8 @@
 that the two can be compared on the same instance. It builds no model: it
 walks the roster once, in a fixed order, and keeps a move only when no hard
 rule gets worse (no school constraint breaks that held before it, no school
-loses or gains a principal, no tight group drifts further from reciprocity).
+loses or gains a principal, no tight group drifts further from reciprocity,
+no small school is left with a subject nobody could teach there).
 It proves nothing, so its only level has bound 0 and gap 1.
 
 Where a person may go is rotation/destinations.py's, as for CP-SAT: C3 with
@@ -18,8 +19,9 @@ principal (the whole district or a shared group, same stage).
    the return is paired with another returning person going the other way or
    with a due replacement sent from home to the host, else the stay is
    extended.
-2. Due people, longest tenure first (then staff id), each to the first
-   destination (school id order) that keeps every hard rule. A move that
+2. G5's walking teachers, first fit (not due first), who then stay at the
+   central school. Due people, longest tenure first (then staff id), each to
+   the first destination (school id order) that keeps every hard rule. A move that
    breaks C2 or G3 on its own is made only together with a partner coming
    back the other way (a swap), found first-fit: due people first, longest
    tenure first, then the other movable people by staff id. A principal
@@ -27,7 +29,7 @@ principal (the whole district or a shared group, same stage).
 3. Obligations, each filled by moving the first eligible people the same way:
    per tight pair G2 then G1 (G2's key teachers are scarcer: any key teacher
    also counts for G1, not the reverse), then G4's leaders and its minimum,
-   G6, G7, and last G5 with walking teachers, first fit.
+   G6, G7, and last G5 again for what moves left uncovered.
 4. What is still short is reported; the plan is FEASIBLE only when every
    hard obligation is met, else INFEASIBLE with the missed ones named (the
    rows are kept so that a planner can see how far the greedy got). Each
@@ -87,8 +89,9 @@ from solver.settings import Progress, SolveOptions
 from solver.solve import check_pins
 
 # A hard rule the greedy keeps move by move: ("C1", school, subject, band), ("C2", school),
-# ("C4", school), ("G3", lead, member, post class, band), ("G4", alliance), ("P1", school). Bands
-# are their values ("" for none) so that every key is a tuple of strings.
+# ("C4", school), ("G3", lead, member, post class, band), ("G4", alliance), ("G5", small school,
+# subject), ("P1", school). Bands are their values ("" for none) so that every key is a tuple of
+# strings.
 Key = tuple[str, ...]
 LEVEL_NAME = "greedy"
 
@@ -132,6 +135,7 @@ class _State:
             for m in data.staff
             if data.eligibility[m.staff_id].movable
         }
+        self.allowed = frozenset((who, d) for who, options in self.destinations.items() for d in options)
         self.g3_hard = not self.params.is_soft("G3")
         self.g4_hard = not self.params.is_soft("G4")
         self._index_rules()
@@ -190,6 +194,23 @@ class _State:
         for group, urban, _ in self.alliances:
             for school_id in urban:
                 self.alliances_of_urban.setdefault(school_id, []).append(group.group_id)
+        # G5, kept while hard: a small school's required subject stays coverable, by a teacher of its
+        # own or by a central-school teacher who could walk there and still works at the central school.
+        self.g5_walkers: dict[Key, tuple[str, list[str]]] = {}
+        self.g5_keys_of: dict[str, list[Key]] = {}
+        if not self.params.is_soft("G5"):
+            for group in data.groups_of(GroupKind.RURAL):
+                central = group.lead
+                assert central is not None
+                for small in sorted(group.members):
+                    if not roster.schools[small].small_school:
+                        continue
+                    for subject in g5_required_subjects(data, central, small):
+                        g5: Key = ("G5", small, subject)
+                        walkers = g5_walkers(data, central, small, (subject,))
+                        self.g5_walkers[g5] = (central, [m.staff_id for m in walkers])
+                        for walker in walkers:
+                            self.g5_keys_of.setdefault(walker.staff_id, []).append(g5)
 
     # ------------------------------------------------------------------ counters
 
@@ -247,7 +268,23 @@ class _State:
         if kind == "P1":
             before, after = self.principals_now[key[1]], self.principals[key[1]]
             return abs(after - before) if before else max(0, after - 1)
+        if kind == "G5":
+            return 0 if self.g5_coverable(key) else 1
         raise AssertionError(key)
+
+    def g5_coverable(self, key: Key) -> bool:
+        """G5: the small school keeps a teacher of the subject, or one walks there, or a teacher of the
+        central school who could walk there still works there with room for another school."""
+        _, small, subject = key
+        if self.subjects[small, subject, "*"]:
+            return True
+        central, walkers = self.g5_walkers[key]
+        room = self.params.walk_max_schools
+        return any(
+            self.where[w] == central
+            and ((small, subject) in self.walks.get(w, ()) or len(self.walks.get(w, ())) < room)
+            for w in walkers
+        )
 
     def g4_stock(self, group_id: str, stock: Counter[tuple[str, str]] | None = None) -> int:
         """G4: the alliance's urban people at its town and rural schools (its leaders, from
@@ -279,6 +316,10 @@ class _State:
                     keys.append(("G3", pair.lead, pair.member, *_g3_part(member)))
         if self.g4_hard:
             keys.extend(("G4", group_id) for group_id in self.alliances_of_urban.get(home, ()))
+        keys.extend(self.g5_keys_of.get(member.staff_id, ()))
+        if member.subject:
+            own: list[Key] = [("G5", here, member.subject), ("G5", to, member.subject)]
+            keys.extend(key for key in own if key in self.g5_walkers)
         return keys
 
     def try_step(self, step: Sequence[tuple[StaffMember, str, bool]]) -> Key | None:
@@ -297,17 +338,21 @@ class _State:
     # ------------------------------------------------------------------ who may move
 
     def free(self, member: StaffMember) -> bool:
-        """Not moved yet, movable, and at the school they work at now."""
+        """Not moved yet, movable, at the school they work at now, and not walking to a small school."""
         return (
             member.staff_id not in self.moved_to
             and self.data.eligibility[member.staff_id].movable
             and self.where[member.staff_id] == member.school_id
+            and member.staff_id not in self.walks
         )
+
+    def is_due(self, member: StaffMember) -> bool:
+        return self.data.eligibility[member.staff_id].is_due
 
     def may_go(self, member: StaffMember, to: str) -> bool:
         return (
             self.free(member)
-            and to in self.destinations.get(member.staff_id, ())
+            and (member.staff_id, to) in self.allowed
             and (member.staff_id, to) not in self.never
         )
 
@@ -327,10 +372,14 @@ class _State:
             return blocked  # a partner coming back cannot undo C1, C4 or G4's maximum at the sender
         if self.outflow[to] >= self.c4_cap[to]:
             return blocked  # nobody more may leave ``to`` (C4): spare trying every partner there
-        principal = member.post is Post.PRINCIPAL
-        for partner in partners(to, here):
-            if principal and partner.post is not Post.PRINCIPAL:
-                continue
+        if member.post is Post.PRINCIPAL:
+            # Only a principal can keep both schools' heads (P1); there is one or two a school.
+            candidates: Iterable[StaffMember] = (
+                p for p in self.data.staff_now[to] if p.post is Post.PRINCIPAL
+            )
+        else:
+            candidates = partners(to, here)
+        for partner in candidates:
             if (
                 partner.staff_id != member.staff_id
                 and self.may_go(partner, here)
@@ -407,6 +456,9 @@ def solve_greedy(
             f"逐一安排：期满返回 {returns} 人，延长 {extensions} 人",
         )
     )
+    # Walking teachers first, as a bureau keeps them: the central school's only teacher of a subject a
+    # small school lacks is not the one to rotate away.
+    _fill_g5(state)
     reasons = _rotate_due(state, staying_at, order)
     rotated = sum(eligibility[s].is_due for s in state.moved_to)
     say(Text(f"greedy: {rotated} due people rotated", f"逐一安排：应交流人员交流 {rotated} 人"))
@@ -473,6 +525,13 @@ def _rotate_due(state: _State, partners: Partners, order: Order) -> dict[str, Te
     reasons: dict[str, Text] = {}
     due = sorted((m for m in data.staff if data.eligibility[m.staff_id].is_due), key=order)
     for member in due:
+        if member.staff_id in state.walks:
+            schools = "、".join(small for small, _ in state.walks[member.staff_id])
+            reasons[member.staff_id] = Text(
+                f"G5: walks from the central school to {schools}, so stays there",
+                f"G5：从中心学校走教至 {schools}，因此留在中心学校",
+            )
+            continue
         if not state.free(member):
             continue  # moved already, as someone's swap partner or by a pin
         allowed = state.destinations.get(member.staff_id, ())
@@ -514,6 +573,11 @@ def _brief(state: _State, key: Key) -> Text:
             f"({key[3]}:{key[4]}), none found",
             f"G3 集团 {group}：{key[1]} 与 {key[2]} 之间的调动需要对等的人员交流"
             f"（{key[3]}:{key[4]}），未找到",
+        )
+    if kind == "G5":
+        return Text(
+            f"G5: small school {key[1]} would have no teacher of {key[2]}, of its own or walking",
+            f"G5：小规模学校 {key[1]} 将没有{key[2]}教师（本校或走教）",
         )
     if kind == "P1":
         return Text(
@@ -677,7 +741,8 @@ def _g6_stock(state: _State, sender: str, receiver: str, subject: str) -> int:
 
 
 def _fill_g5(state: _State) -> None:
-    """G5: each subject a small school lacks next term gets the first central-school walker with room."""
+    """G5: each subject a small school lacks next term gets the first central-school walker with room,
+    those who are not due first (a due one may still rotate)."""
     data = state.data
     for group in data.groups_of(GroupKind.RURAL):
         central = group.lead
@@ -688,14 +753,15 @@ def _fill_g5(state: _State) -> None:
             for subject in g5_required_subjects(data, central, small):
                 if _g5_covered(state, small, subject):
                     continue
-                for walker in sorted(g5_walkers(data, central, small, (subject,)), key=lambda m: m.staff_id):
-                    served = state.walks.setdefault(walker.staff_id, [])
+                walkers = g5_walkers(data, central, small, (subject,))
+                for walker in sorted(walkers, key=lambda m: (state.is_due(m), m.staff_id)):
+                    served = state.walks.get(walker.staff_id, [])
                     if (
                         state.where[walker.staff_id] == central
                         and len(served) < state.params.walk_max_schools
                         and all(school_id != small for school_id, _ in served)
                     ):
-                        served.append((small, subject))
+                        state.walks[walker.staff_id] = [*served, (small, subject)]
                         break
 
 
