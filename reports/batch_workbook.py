@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reports.labels import check_language, status_text
+from reports.legend import with_legend
 from reports.xlsx import Cell, SheetData, write_workbook
 from rotation.figures import Kpis
 from rotation.text import Text
@@ -137,5 +138,7 @@ def write_batch_summary(
     facts: Sequence[tuple[Text, object]],
     lang: str = "zh",
 ) -> None:
-    """summary.xlsx: the rows, then the batch's facts. It is the batch's own file: rewritten each run."""
-    write_workbook(path, [summary_sheet(rows, grid_keys, lang), facts_sheet(facts, lang)], force=True)
+    """summary.xlsx: the rows, then the batch's facts, then the legend of their codes. It is the batch's
+    own file: rewritten each run."""
+    sheets = [summary_sheet(rows, grid_keys, lang), facts_sheet(facts, lang)]
+    write_workbook(path, with_legend(sheets, lang), force=True)
