@@ -13,6 +13,7 @@ asked for, so that a single machine needs nothing beyond the local pool.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
 import socket
@@ -268,17 +269,23 @@ def _ray_running() -> bool:
     return "ray" in sys.modules and bool(import_ray().is_initialized())
 
 
+def local_ray_environment() -> None:
+    """The settings of a Ray cluster started here: no usage report leaves the machine, and every
+    server listens on the loopback address. Ray reads them when it is imported (call this first) and
+    the processes it starts inherit them."""
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # despite its name: bind to the loopback address
+
+
 def start_local_ray(cpus: int) -> None:
     """Start a Ray cluster of ``cpus`` CPUs on this machine, every server on 127.0.0.1 only.
 
-    No dashboard, a small object store, no usage report, and a token for every connection. The
-    settings are environment variables that Ray reads when it is imported and that the processes it
-    starts inherit; an address other than the loopback one (Ray imported earlier with other settings)
-    is refused rather than served.
+    No dashboard, a small object store, no usage report; Ray's own default for a new local cluster,
+    a token for every connection, is kept (its notice about it silenced). A cluster that came up on
+    another address (Ray imported before ``local_ray_environment``) is stopped and refused.
     """
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # despite its name: bind to the loopback address
-    os.environ.setdefault("RAY_AUTH_MODE", "token")
+    local_ray_environment()
+    logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
     ray = import_ray()
     ray.init(
         address="local",
