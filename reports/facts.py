@@ -10,6 +10,7 @@ from reports.labels import status_text
 from rotation import __version__
 from rotation.catalogue import level_title
 from rotation.figures import new_moves, returns
+from rotation.lineage import make_lineage
 from rotation.plan import LevelResult, Plan
 from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook
@@ -28,11 +29,23 @@ def run_facts(loaded: LoadedWorkbook, status: str, wall_time_s: float) -> list[t
 
 
 def plan_facts(
-    loaded: LoadedWorkbook, plan: Plan, method: str, wall_time_s: float, lang: str = "zh"
+    loaded: LoadedWorkbook,
+    plan: Plan,
+    method: str,
+    wall_time_s: float,
+    lang: str = "zh",
+    *,
+    seed: int = 0,
+    draft_sha256: str = "",
+    pins_sha256: str = "",
 ) -> list[tuple[str, object]]:
-    """A solve's run sheet facts: the solve's figures, then one row per objective level (in ``lang``)."""
+    """A solve's run sheet facts: the lineage (rotation.lineage; the draft's and pins' hashes when
+    given), the solve's figures, then one row per objective level (in ``lang``)."""
     facts = run_facts(loaded, plan.status.value, wall_time_s)
+    lineage = make_lineage(loaded.sha256, loaded.params, seed, method, draft_sha256, pins_sha256)
+    facts += [(key, value) for key, value in lineage.facts() if value and key != "input_sha256"]
     facts += [
+        ("seed", seed),
         ("method", method),
         ("objective", plan.objective),
         ("best_bound", plan.best_bound),

@@ -49,6 +49,7 @@ from rotation.codes import Status
 from rotation.destinations import c3_destinations, c3_no_destination
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.figures import compute_kpis, reason_counts
+from rotation.lineage import file_sha256
 from rotation.parameters import Parameters
 from rotation.plan import Plan, SolveStatus
 from rotation.text import Text
@@ -327,7 +328,10 @@ def solve(
     if not plan.status.has_plan:
         code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
         fail([text.no_plan(plan.status), *(line.pick(lang) for line in plan.explanation)], code)
-    facts = plan_facts(loaded, plan, method, time.perf_counter() - started, lang)
+    pins_sha256 = file_sha256(pins_file) if pins_file is not None else ""
+    facts = plan_facts(
+        loaded, plan, method, time.perf_counter() - started, lang, seed=seed, pins_sha256=pins_sha256
+    )
     with bad_input_exits(lang):
         write_plan_workbook(
             output,
