@@ -6,9 +6,11 @@
 
 Sections: ``loader`` (the workbook reader against a bare read), ``methods`` (cp-sat, mip and greedy
 on the district, the city and the large city), ``scaling`` (the same from 1,000 to 100,000 staff,
-reusing the runs of ``methods`` where the sizes coincide) and ``sweep`` (eight scenarios in two
-processes). Each (instance, method) runs in a fresh process (``benchmarks.run_one``); only a full run
-writes the committed results, so that all their ratios come from one run.
+reusing the runs of ``methods`` where the sizes coincide), ``sweep`` (eight scenarios in two
+processes) and ``province`` (30 counties × 4 scenarios through ``rotation batch`` on the local pool
+and on a local Ray; benchmarks/province.py). Each (instance, method) runs in a fresh process
+(``benchmarks.run_one``); only a full run writes the committed results, so that all their ratios
+come from one run.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ EFFECTIVE = date(2027, 9, 1)
 METHODS: tuple[str, ...] = ("cp-sat", "mip", "greedy")
 WORKERS = 2
 SEED = 0
-SECTIONS: tuple[str, ...] = ("loader", "methods", "scaling", "sweep")
+SECTIONS: tuple[str, ...] = ("loader", "methods", "scaling", "sweep", "province")
 T = TypeVar("T")
 
 
@@ -300,6 +302,17 @@ def main(argv: Sequence[str]) -> int:
         path, _ = instance_workbook(scaled(2_000) if args.quick else DISTRICT, key)
         lines = bench_sweep(path, QUICK_SWEEP_GRID if args.quick else SWEEP_GRID)
         sections.append(Section("Sweep", lines))
+        log("\n".join(lines))
+    if "province" in selected:
+        from benchmarks.province import bench_province, counties
+
+        log("province:")
+        workbooks = [
+            instance_workbook(Spec(c.name, c.staff, c.seed, "a generated county"), key)[0]
+            for c in counties(args.quick)
+        ]
+        lines = bench_province(workbooks, WORK / "province", args.quick, log)
+        sections.append(Section("Province", lines))
         log("\n".join(lines))
 
     total_s = time.perf_counter() - started

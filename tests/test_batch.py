@@ -317,3 +317,16 @@ def test_a_late_task_is_ended_and_a_crash_is_a_failure_the_others_go_on() -> Non
     assert isinstance(results[1], TaskFailure) and results[1].kind == "error"
     assert "ZeroDivisionError" in results[1].message.en and "任务异常终止" in results[1].message.zh
     assert results[2] == 2.0 and results[3] == 1.5
+
+
+# --------------------------------------------------------------------------- the province benchmark
+
+
+def test_the_province_counties_and_the_longest_first_projection() -> None:
+    from benchmarks.province import counties, longest_first
+
+    full = counties(quick=False)
+    assert len(full) == 30 and full[0].staff == 2_000 and full[-1].staff == 8_000
+    assert len({c.seed for c in full}) == 30 and len(counties(quick=True)) == 4
+    assert longest_first([5, 4, 3, 3, 3], 2) == 10  # 5 | 4, 3 on the 4, 3 on the 5, 3 on the 7
+    assert longest_first([1, 2, 3], 8) == 3 and longest_first([2, 2, 2, 2], 2) == 4
