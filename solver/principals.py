@@ -15,7 +15,11 @@ most due principals (then the longest tenures), the least N1 shortfall, the
 best N2 direction, preferences, the shortest travel and the fewest needless
 moves. A marked principal left without a partner stays home, and every rule
 the component kept still holds: one fewer leaves the school and nobody
-arrives (docs/decisions.md).
+arrives (docs/decisions.md). Principals no component marked may join as
+partners where the plan can spare them (``_free_partners``: their school
+below its C4 cap, and neither C1, G5 nor a hard N1 target short without
+them), since a component never marks a principal whose leaving it sees no
+gain in, such as the one partner a single due principal of a stage needs.
 
 The circulation's constraint matrix is a network matrix (each arc leaves
 one principal's row and one school's balance and enters another school's),
@@ -38,16 +42,18 @@ import numpy as np
 import numpy.typing as npt
 
 from rotation.catalogue import RuleId
-from rotation.codes import Stage
-from rotation.destinations import p1_outside_groups
+from rotation.codes import GroupKind, Stage
+from rotation.destinations import p1_exchange_candidates
 from rotation.domain import Pin, PinKind, Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from rotation.plan import LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved
 from rotation.text import Text
+from solver.components import ComponentData
 from solver.mip import _new_highs
 from solver.objective import LEVEL_NAMES, PREFERENCE_POINTS, distance_km
-from solver.requirements import move_rule, p2_host_post
+from solver.requirements import c4_outflow_cap, g5_required_subjects, move_rule, n1_school, p2_host_post
+from solver.rules.school import c1_rows, c1_teaches
 from solver.rules.stints import s1_earliest_return
 
 _Floats = npt.NDArray[np.float64]
@@ -87,49 +93,130 @@ def exchange_principals(
     principal a component counted as rotated who found no partner).
     Infeasible only when must-pins ask for a swap that cannot be made.
     """
-    if not plan.status.has_plan or not plan.exchange:
+    if not plan.status.has_plan or params.principal_scope != "district":
         return replace(plan, exchange=())
     started = time.monotonic()
     marked = [roster.staff_by_id[staff_id] for staff_id in sorted(plan.exchange)]
+    members = sorted([*marked, *_free_partners(roster, params, eligibility, plan)], key=lambda m: m.staff_id)
+    if not members:
+        return replace(plan, exchange=())
     by_stage: dict[Stage, list[StaffMember]] = defaultdict(list)
-    for member in marked:
+    for member in members:
         by_stage[roster.schools[member.school_id].stage].append(member)
-    n1_gain = _n1_gain(roster, params, eligibility, plan, marked)
+    n1_gain = _n1_gain(roster, params, eligibility, plan, members)
     chosen: list[_Arc] = []
     for stage in sorted(by_stage, key=lambda s: s.value):
-        members = by_stage[stage]
-        arcs = _arcs(roster, members, pins)
-        ids = {m.staff_id for m in members}
+        nodes = by_stage[stage]
+        arcs = _arcs(roster, nodes, pins)
+        ids = {m.staff_id for m in nodes}
         forced = {(p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.MUST and p.staff_id in ids}
         lower = np.array([1.0 if (a.staff_id, a.destination) in forced else 0.0 for a in arcs])
         solution = None
         if forced <= {(a.staff_id, a.destination) for a in arcs}:
-            solution = _lexicographic(
-                arcs, members, lower, _levels(roster, params, eligibility, arcs, n1_gain)
-            )
+            levels = _levels(roster, eligibility, arcs, n1_gain)
+            solution = _lexicographic(arcs, nodes, lower, levels)
         if solution is None:
-            return _infeasible(roster, plan, members, pins, time.monotonic() - started)
+            return _infeasible(roster, plan, nodes, pins, time.monotonic() - started)
         chosen.extend(arc for arc, taken in zip(arcs, solution, strict=True) if taken)
-    return _apply(roster, params, eligibility, plan, marked, chosen, time.monotonic() - started)
+    return _apply(roster, params, eligibility, plan, members, chosen, time.monotonic() - started)
+
+
+def _free_partners(
+    roster: Roster, params: Parameters, eligibility: Mapping[str, Eligibility], plan: Plan
+) -> list[StaffMember]:
+    """Principals no component marked whom the plan can spare for the exchange, one a school at most.
+
+    Exchangeable (P1), not moved by the plan, at a school without a marked
+    principal, below its C4 cap, and whose leaving (with whoever comes
+    instead counted as teaching nothing) leaves no C1 row short, no G5
+    subject of a small school uncovered and, while N1 is hard, no N1 key
+    share short.
+    """
+    exchange = p1_exchange_candidates(roster, params, eligibility)
+    moved = {move.staff_id for move in plan.moves}
+    taken = {roster.staff_by_id[staff_id].school_id for staff_id in plan.exchange}
+    leaving = _leaving(roster, plan.moves)
+    where = {member.staff_id: member.school_id for member in roster.staff}
+    where.update({move.staff_id: move.to_school_id for move in plan.moves})
+    after: dict[str, list[StaffMember]] = defaultdict(list)
+    for member in roster.staff:
+        after[where[member.staff_id]].append(member)
+    c1 = defaultdict(list)
+    for row in c1_rows(roster, roster.schools):
+        c1[row.school_id].append(row)
+    covered = _g5_cover(roster, params, eligibility, plan, after)
+    hard_n1 = not params.is_soft(RuleId.N1)
+    found: list[StaffMember] = []
+    for staff_id in sorted(exchange - moved - set(plan.exchange)):
+        member = roster.staff_by_id[staff_id]
+        here = member.school_id
+        if here in taken:
+            continue
+        if len(leaving.get(here, ())) >= c4_outflow_cap(len(roster.staff_by_school[here]), params):
+            continue
+        if any(
+            c1_teaches(member, row.subject, row.band)
+            and sum(1 for m in after[here] if c1_teaches(m, row.subject, row.band)) <= row.required
+            for row in c1[here]
+        ):
+            continue
+        if member.subject is not None and covered.get((here, member.subject), 2) <= 1:
+            continue
+        if hard_n1 and n1_school(roster.schools[here]):
+            gone = [*leaving.get(here, ()), member]
+            keys, required = _recount_key(gone, params)
+            if keys < required:
+                continue
+        taken.add(here)
+        found.append(member)
+    return found
+
+
+def _g5_cover(
+    roster: Roster,
+    params: Parameters,
+    eligibility: Mapping[str, Eligibility],
+    plan: Plan,
+    after: dict[str, list[StaffMember]],
+) -> dict[tuple[str, str], int]:
+    """G5: for each small school and subject it must offer, how many cover it after the plan (its own
+    teachers of the subject and the walks to it)."""
+    whole = ComponentData(0, 1, roster, params, eligibility, tuple(sorted(roster.schools)), ())
+    walks: dict[tuple[str, str], int] = defaultdict(int)
+    for walk in plan.walks:
+        walks[walk.school_id, walk.subject] += 1
+    covered: dict[tuple[str, str], int] = {}
+    for group in roster.groups.values():
+        if group.kind is not GroupKind.RURAL or group.lead is None:
+            continue
+        for small in group.members:
+            if not roster.schools[small].small_school:
+                continue
+            for subject in g5_required_subjects(whole, group.lead, small):
+                own = sum(1 for m in after[small] if m.subject == subject)
+                covered[small, subject] = own + walks[small, subject]
+    return covered
 
 
 def _arcs(roster: Roster, members: list[StaffMember], pins: tuple[Pin, ...]) -> list[_Arc]:
-    """Every allowed arc among the marked principals of one stage: to another's school, sharing no group
-    with one's own, and not forbidden by a never-pin."""
+    """Every allowed arc among the principals of one stage: to another's school, sharing no group with
+    one's own (p1_outside_groups), and not forbidden by a never-pin."""
     never = {(p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.NEVER}
     schools = [m.school_id for m in members]
-    return [
-        _Arc(member.staff_id, member.school_id, school_id)
-        for member in members
-        for school_id in schools
-        if p1_outside_groups(roster, member.school_id, school_id)
-        and (member.staff_id, school_id) not in never
-    ]
+    arcs: list[_Arc] = []
+    for member in members:
+        here = member.school_id
+        near = {here} | {s for group in roster.groups_by_school[here] for s in group.school_ids}
+        arcs.extend(
+            _Arc(member.staff_id, here, school_id)
+            for school_id in schools
+            if school_id not in near and (member.staff_id, school_id) not in never
+        )
+    return arcs
 
 
 def _levels(
     roster: Roster,
-    params: Parameters,
     eligibility: Mapping[str, Eligibility],
     arcs: list[_Arc],
     n1_gain: dict[str, int],
@@ -245,16 +332,16 @@ def _n1_gain(
     params: Parameters,
     eligibility: Mapping[str, Eligibility],
     plan: Plan,
-    marked: list[StaffMember],
+    members: list[StaffMember],
 ) -> dict[str, int]:
-    """O3, while N1 is soft: by how much a marked principal's staying would raise the N1 shortfall of
-    their school, which the component counted with them gone (at most one leaves a school this way)."""
+    """O3, while N1 is soft: by how much a principal's going rather than staying lowers the N1
+    shortfall of their school (at most one leaves a school by the exchange)."""
     if not params.is_soft(RuleId.N1):
         return {}
     rows = _n1_rows(plan)
     leaving = _leaving(roster, plan.moves)
     gain: dict[str, int] = {}
-    for member in marked:
+    for member in members:
         school_id = member.school_id
         stay = leaving.get(school_id, [])
         gone = [*stay, member]
@@ -291,10 +378,16 @@ def _recount(
 ) -> ObligationOutcome:
     """An N1 row counted again for the people ``gone`` from its school by new moves."""
     if row.part == "key":
-        share = Fraction(str(params.min_key_share))
-        required = -(-(share.numerator * len(gone)) // share.denominator)
-        return replace(row, required=required, achieved=sum(1 for m in gone if m.is_key_teacher))
+        achieved, required = _recount_key(gone, params)
+        return replace(row, required=required, achieved=achieved)
     return replace(row, achieved=sum(1 for m in gone if eligibility[m.staff_id].is_due))
+
+
+def _recount_key(gone: list[StaffMember], params: Parameters) -> tuple[int, int]:
+    """N1's key share of the people ``gone``: key teachers among them, and ⌈min_key_share × gone⌉."""
+    share = Fraction(str(params.min_key_share))
+    required = -(-(share.numerator * len(gone)) // share.denominator)
+    return sum(1 for m in gone if m.is_key_teacher), required
 
 
 def _shortfall(row: ObligationOutcome) -> int:
@@ -306,11 +399,12 @@ def _apply(
     params: Parameters,
     eligibility: Mapping[str, Eligibility],
     plan: Plan,
-    marked: list[StaffMember],
+    members: list[StaffMember],
     chosen: list[_Arc],
     seconds: float,
 ) -> Plan:
-    """The plan with the chosen arcs as moves, the others unmoved, N1 rows recounted, levels adjusted."""
+    """The plan with the chosen arcs as moves, the marked principals left over among the unmoved (the
+    partners who went out of it), N1 rows recounted and levels adjusted."""
     moves = list(plan.moves)
     for arc in chosen:
         member = roster.staff_by_id[arc.staff_id]
@@ -327,12 +421,14 @@ def _apply(
             )
         )
     went = {arc.staff_id for arc in chosen}
-    stayed = [m for m in marked if m.staff_id not in went]
-    unmoved = list(plan.unmoved)
+    marked = set(plan.exchange)
+    stayed = [m for m in members if m.staff_id in marked and m.staff_id not in went]
+    partners = [m for m in members if m.staff_id not in marked and m.staff_id in went]
+    unmoved = [u for u in plan.unmoved if u.staff_id not in went]
     for member in stayed:
         if eligibility[member.staff_id].is_due:
             unmoved.append(Unmoved(member.staff_id, member.school_id, _no_partner(member)))
-    schools = {m.school_id for m in marked}
+    schools = {m.school_id for m in members}
     leaving = _leaving(roster, moves)
     obligations = []
     old_shortfall = new_shortfall = 0
@@ -344,7 +440,7 @@ def _apply(
                 new_shortfall += _shortfall(recounted)
             row = recounted
         obligations.append(row)
-    delta = _level_changes(roster, params, eligibility, chosen, stayed)
+    delta = _level_changes(roster, eligibility, chosen, stayed, partners)
     delta[_named(RuleId.O3)[0]] += new_shortfall - old_shortfall
     return replace(
         plan,
@@ -359,27 +455,29 @@ def _apply(
 
 def _level_changes(
     roster: Roster,
-    params: Parameters,
     eligibility: Mapping[str, Eligibility],
     chosen: list[_Arc],
     stayed: list[StaffMember],
+    partners: list[StaffMember],
 ) -> dict[str, float]:
-    """What the exchange changes in each level the components reported: the arcs' O4–O6 scores, and
-    for each marked principal who stays, the O2 and O7 the component counted as a move."""
-    levels = _levels(roster, params, eligibility, chosen, {})
+    """What the exchange changes in each level the components reported: the arcs' O4–O6 scores; the
+    O2 and O7 a component counted as a move, of each marked principal who stays; the O2 and O7 of
+    each partner no component marked."""
+    levels = _levels(roster, eligibility, chosen, {})
     delta: dict[str, float] = defaultdict(float)
     for level in levels:
         if level.name in _named(RuleId.O4) + _named(RuleId.O5) + _named(RuleId.O6):
             delta[level.name] += float(level.weights.sum())
     due, tenure = _named(RuleId.O2)
     needless = _named(RuleId.O7)[0]
-    for member in stayed:
-        standing = eligibility[member.staff_id]
-        if standing.is_due:
-            delta[due] -= 1
-            delta[tenure] -= standing.tenure_years
-        elif not member.volunteer:
-            delta[needless] -= 1
+    for sign, people in ((-1, stayed), (1, partners)):
+        for member in people:
+            standing = eligibility[member.staff_id]
+            if standing.is_due:
+                delta[due] += sign
+                delta[tenure] += sign * standing.tenure_years
+            elif not member.volunteer:
+                delta[needless] += sign
     return delta
 
 

@@ -51,10 +51,10 @@ def p1_every_school_keeps_its_head(ctx: RuleContext) -> list[Obligation]:
                     required=keep,
                     maximum=keep,
                     description=Text(
-                        f"P1: {school_id} needs a principal: it has {before} today and keeps as many, so "
-                        "its principal leaves only when another arrives",
-                        f"P1：{school_id} 需要校长：现有 {before} 名，交流后须仍为 {before} 名，"
-                        "有校长调入才能调出",
+                        f"P1: {school_id} needs its principal: it keeps exactly {before}, so a principal "
+                        "leaves it only when another arrives, and arrives only when another leaves",
+                        f"P1：{school_id} 需要校长：须保持 {before} 名，"
+                        "有校长调入才能调出，有校长调出才能调入",
                     ),
                     brief=Text(
                         f"P1: {school_id} needs a principal: one leaves only when another arrives",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from rotation.codes import Band
-from rotation.domain import StaffMember
+from rotation.domain import Roster, StaffMember
 from rotation.text import Text
 from solver.counts import Count
 from solver.requirements import c4_outflow_cap
@@ -22,25 +25,13 @@ def c1_subject_minimums(ctx: RuleContext) -> list[Obligation]:
     """
     data, variables = ctx.data, ctx.variables
     sheet = data.roster.subject_minimums
-    rows: list[tuple[str, str, Band | None, int]]
-    if sheet is None:
-        rows = [
-            (school_id, subject, None, 1)
-            for school_id in data.school_ids
-            for subject in sorted({m.subject for m in data.staff_now[school_id] if m.subject})
-        ]
-    else:
-        rows = [
-            (r.school_id, r.subject, r.band, r.min_teachers) for r in sheet if r.school_id in data.school_set
-        ]
     found: list[Obligation] = []
-    for school_id, subject, band, minimum in rows:
-        before = sum(1 for m in data.staff_now[school_id] if _teaches(m, subject, band))
+    for row in c1_rows(data.roster, data.school_ids):
+        school_id, subject, band, required = row.school_id, row.subject, row.band, row.required
         after = Count()
         for member in variables.possible[school_id]:
-            if _teaches(member, subject, band):
+            if c1_teaches(member, subject, band):
                 after.extend(variables.place[member.staff_id][school_id])
-        required = min(minimum, before)
         what = (
             Text(f"{subject} ({band.value})", f"{subject}（{band.zh}）") if band else Text(subject, subject)
         )
@@ -85,7 +76,39 @@ def c1_brief(school_id: str, what: Text, required: int) -> Text:
     )
 
 
-def _teaches(member: StaffMember, subject: str, band: Band | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class C1Row:
+    """C1 at one school: keep ``required`` teachers of ``subject`` (in ``band`` when given)."""
+
+    school_id: str
+    subject: str
+    band: Band | None
+    required: int
+
+
+def c1_rows(roster: Roster, school_ids: Iterable[str]) -> list[C1Row]:
+    """C1's rows at these schools, each asking min(min_teachers, teachers today): the sheet's rows, or
+    without the sheet one teacher of every subject each school teaches today."""
+    wanted = set(school_ids)
+    sheet = roster.subject_minimums
+    minimums: list[tuple[str, str, Band | None, int]]
+    if sheet is None:
+        minimums = [
+            (school_id, subject, None, 1)
+            for school_id in sorted(wanted)
+            for subject in sorted({m.subject for m in roster.staff_by_school[school_id] if m.subject})
+        ]
+    else:
+        minimums = [(r.school_id, r.subject, r.band, r.min_teachers) for r in sheet if r.school_id in wanted]
+    rows = []
+    for school_id, subject, band, minimum in minimums:
+        before = sum(1 for m in roster.staff_by_school[school_id] if c1_teaches(m, subject, band))
+        rows.append(C1Row(school_id, subject, band, min(minimum, before)))
+    return rows
+
+
+def c1_teaches(member: StaffMember, subject: str, band: Band | None) -> bool:
+    """C1: the person teaches ``subject`` (in ``band`` when given)."""
     return member.subject == subject and (band is None or member.band is band)
 
 

@@ -1,4 +1,4 @@
-"""Group obligations G1-G6, each where it binds and where it does not.
+"""Group obligations G1-G7, each where it binds and where it does not, and G6's senior-3 condition.
 
 Tight groups use junior schools where G2's primary parts would get in the
 way, and zero minimums for the parts a test does not exercise.
@@ -189,6 +189,55 @@ def test_g4_wider_range_lets_everyone_rotate():
     assert outcome(plan, "G4") == (1, 2)
 
 
+def g4_leader_roster(urban_leader: bool = True) -> Roster:
+    # Alliance A: urban U and rural R. At U, u1 volunteers and would go to R; mm is a middle manager
+    # (a teacher unless not ``urban_leader``), neither due. R may grow by two (quota) and U lose two, so no
+    # one need come back.
+    post = Post.MIDDLE_MANAGER if urban_leader else Post.TEACHER
+    return roster(
+        [school("U", area=Area.URBAN), school("R", area=Area.RURAL, quota=5)],
+        [group("A", GroupKind.ALLIANCE, ["U", "R"])],
+        [
+            person("u1", "U", "数学", start=FRESH, volunteer=True, preferences=("R",)),
+            person("mm", "U", "语文", start=FRESH, post=post),
+            exempt("fU1", "U", "数学"),
+            exempt("fU2", "U", "语文"),
+            exempt("fR", "R", "数学"),
+        ],
+    )
+
+
+G4_LEADER_PARAMS = {"alliance_min": 1, "max_net_loss": 2, "max_outflow_ratio": 0.5, "min_key_share": 0}
+
+
+def test_g4_sends_a_leader_or_middle_manager():
+    # u1 goes for the preference (a volunteer), which meets the count; the leader part needs one more,
+    # mm, the only middle manager: two rows, the count (part blank) and its leaders.
+    plan = run(g4_leader_roster(), params(**G4_LEADER_PARAMS))
+    assert moves(plan) == {("u1", "U", "R", "G4"), ("mm", "U", "R", "G4")}
+    assert outcome(plan, "G4") == (1, 2)
+    assert outcome(plan, "G4", "leader") == (1, 1)
+
+
+def test_g4_without_the_leader_part_only_the_volunteer_goes():
+    plan = run(g4_leader_roster(), params(alliance_leader_min=0, **G4_LEADER_PARAMS))
+    assert moves(plan) == {("u1", "U", "R", "G4")}
+    assert outcome(plan, "G4", "leader") == (0, 0)
+
+
+def test_g4_leader_part_out_of_reach_is_infeasible_and_soft_g4_relaxes_it():
+    plan = run(g4_leader_roster(urban_leader=False), params(**G4_LEADER_PARAMS))
+    assert plan.status is SolveStatus.INFEASIBLE
+    assert (
+        "G4 alliance A: at least 1 of those its urban schools send are principals, vice principals or "
+        "middle managers, 0 could be there"
+    ) in plan.explanation[0].en
+    soft = run(g4_leader_roster(urban_leader=False), params(soft=frozenset({"G4"}), **G4_LEADER_PARAMS))
+    assert soft.status is SolveStatus.OPTIMAL
+    assert moves(soft) == {("u1", "U", "R", "G4")}
+    assert outcome(soft, "G4", "leader") == (1, 0)
+
+
 def g5_roster(small_schools: tuple[str, ...] = ("K",), own_maths: bool = False) -> Roster:
     # Central C teaches 数学 (w1) and 语文; each small school has its own 语文 teacher only.
     staff = [person("w1", "C", "数学", start=FRESH), exempt("c2", "C", "语文")]
@@ -270,3 +319,76 @@ def test_g6_without_a_senior3_teacher_is_infeasible():
     plan = run(g6_roster(second_senior3=False))
     assert plan.status is SolveStatus.INFEASIBLE
     assert "G6 pair P: H2 sends H1 1 senior-3 数学 teacher(s), 0 could be there" in plan.explanation[0].en
+
+
+def senior3_roster(senior3: bool) -> Roster:
+    # H1 and H2 are a high-school pair and also share a township alliance. t1, due at H1, teaches 音乐
+    # (not an academic subject, so G6 does not count it) and has senior-3 experience only if ``senior3``;
+    # h2 at H2 is free to come back.
+    return roster(
+        [school("H1", Stage.SENIOR), school("H2", Stage.SENIOR)],
+        [group("P", GroupKind.HS_PAIR, ["H1", "H2"]), group("R", GroupKind.RURAL, ["H1", "H2"], lead="H1")],
+        [
+            person("t1", "H1", "音乐", Band.SENIOR, senior3=senior3),
+            person("h2", "H2", "音乐", Band.SENIOR, start=FRESH, senior3=True),
+            exempt("f1", "H1", "音乐", Band.SENIOR),
+            exempt("f2", "H2", "音乐", Band.SENIOR),
+        ],
+    )
+
+
+def test_g6_every_move_between_paired_schools_needs_senior3():
+    # t1 has no senior-3 experience: no move between H1 and H2, even through the other group they share,
+    # and the reason says so.
+    plan = run(senior3_roster(senior3=False), params(hs_pair_per_subject_min=0))
+    assert plan.moves == ()
+    assert [(u.staff_id, u.reason.en) for u in plan.unmoved] == [
+        ("t1", "G6: t1 has no senior-3 experience, which every move between paired schools H1 and H2 needs")
+    ]
+
+
+def test_g6_senior3_teacher_may_move_between_paired_schools():
+    # With senior-3 experience t1 goes (code T1: 音乐 is not a G6 subject) and h2 comes back.
+    plan = run(senior3_roster(senior3=True), params(hs_pair_per_subject_min=0))
+    assert moves(plan) == {("t1", "H1", "H2", "T1"), ("h2", "H2", "H1", "C2")}
+
+
+def g7_roster(lead_free: bool = True) -> Roster:
+    # Kindergarten alliance K: lead KL has a teacher k1 (free, or exempt unless ``lead_free``), member KM a
+    # free teacher m1 to send back. G7 wants one from KL at KM.
+    kg = Band.KINDERGARTEN
+    k1 = person("k1", "KL", "学前教育", kg, start=FRESH) if lead_free else exempt("k1", "KL", "学前教育", kg)
+    return roster(
+        [school("KL", Stage.KINDERGARTEN), school("KM", Stage.KINDERGARTEN)],
+        [group("K", GroupKind.KINDERGARTEN, ["KL", "KM"], lead="KL")],
+        [
+            k1,
+            exempt("fL", "KL", "学前教育", kg),
+            person("m1", "KM", "学前教育", kg, start=FRESH),
+            exempt("fM", "KM", "学前教育", kg),
+        ],
+    )
+
+
+def test_g7_lead_kindergarten_sends_staff_to_each_member():
+    # Nobody is due: G7 alone sends k1, and m1 comes back to the lead for C2 (members may send to it).
+    plan = run(g7_roster())
+    assert moves(plan) == {("k1", "KL", "KM", "G7"), ("m1", "KM", "KL", "C2")}
+    assert outcome(plan, "G7", "", "KM") == (1, 1)
+
+
+def test_g7_without_its_minimum_nobody_moves():
+    plan = run(g7_roster(), params(kg_exchange_min=0))
+    assert plan.moves == ()
+    assert outcome(plan, "G7", "", "KM") == (0, 0)
+
+
+def test_g7_member_no_one_can_reach_is_infeasible_and_explained():
+    plan = run(g7_roster(lead_free=False))
+    assert plan.status is SolveStatus.INFEASIBLE
+    assert plan.explanation[0].en.endswith(
+        "G7 alliance K member KM: needs 1 manager(s) or teacher(s) from lead KL, 0 could be there; nobody at "
+        "KL may move to KM"
+    )
+    assert "共建园 KM：需要领航园 KL 派出管理人员或教师 1 人" in plan.explanation[0].zh
+    assert "soft=G7" in plan.explanation[1].en

@@ -11,6 +11,7 @@ import pytest
 from conftest import EFFECTIVE, params
 from ortools.sat.python import cp_model
 from test_greedy import alliance_roster, cycle_roster, problems, tight_roster
+from test_leadership import kindergarten_roster, swap_roster, two_groups
 from test_targets import due_at_urban_school, n1_roster
 
 from rotation.domain import Roster
@@ -77,6 +78,11 @@ def test_cp_sat_and_mip_agree_on_every_level_of_generated_districts(
         (alliance_roster, {"max_outflow_ratio": 0.5}),
         (tight_roster, {"tight_mgmt_team_min": 1, "tight_key_junior_min": 1, "max_outflow_ratio": 0.5}),
         (n1_roster, {"max_outflow_ratio": 0.5, "hard": frozenset({"N1"})}),
+        # P1: a swap inside a group, a swap G7 needs, and the district exchange across groups (the same
+        # exchange follows either method, so the components' levels are what the two must agree on).
+        (lambda: swap_roster(partner_movable=True), {}),
+        (lambda: kindergarten_roster(member_principal_movable=True), {"max_net_loss": 1}),
+        (two_groups, {}),
     ],
 )
 def test_cp_sat_and_mip_agree_on_the_hand_rosters(make: object, values: dict[str, object]) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import FRESH, OLD, group, moves, person, roster, run, school
+from conftest import DUE, FRESH, OLD, group, moves, person, roster, run, school
 
-from rotation.codes import GroupKind
-from rotation.domain import Pin, PinKind, Roster
+from rotation.codes import GroupKind, Post
+from rotation.domain import Pin, PinKind, Roster, StaffMember
 from solver.solve import PinError
 
 
@@ -58,3 +58,31 @@ def test_impossible_must_pins_are_refused_naming_the_rule():
         "must pin b1 -> B refused: C3: b1 already works at B",
     ]
     assert refused.value.problems[0].zh.startswith("指定调动（必须）l1 -> C 不予接受：S1")
+
+
+def principals_roster() -> Roster:
+    # Alliances R1 (A, B) and R2 (C, D) share no school; all are primary. pA and pC are due principals,
+    # pD is D's principal, not due; B's principal is exempt.
+    def head(staff_id: str, school_id: str, start: date = DUE, **extra: object) -> StaffMember:
+        return person(staff_id, school_id, None, None, start=start, post=Post.PRINCIPAL, **extra)
+
+    return roster(
+        [school("A"), school("B"), school("C"), school("D")],
+        [
+            group("R1", GroupKind.RURAL, ["A", "B"], lead="A"),
+            group("R2", GroupKind.RURAL, ["C", "D"], lead="C"),
+        ],
+        [head("pA", "A"), head("pB", "B", birth_date=OLD), head("pC", "C"), head("pD", "D", start=FRESH)],
+    )
+
+
+def test_without_pins_the_two_due_principals_are_exchanged():
+    assert moves(run(principals_roster())) == {("pA", "A", "C", "T2"), ("pC", "C", "A", "T2")}
+
+
+def test_must_pin_of_a_principal_outside_their_groups_goes_by_the_exchange():
+    # pA must go to D, so D's own principal pD must leave (P1): the exchange swaps them. pC is left
+    # without a partner: A, the only school outside C's group that could take him, has pD.
+    plan = run(principals_roster(), pins=(Pin("pA", "D", PinKind.MUST),))
+    assert moves(plan) == {("pA", "A", "D", "T2"), ("pD", "D", "A", "P1")}
+    assert [u.staff_id for u in plan.unmoved] == ["pC"]

@@ -1,4 +1,4 @@
-"""C1 subject minimums, C2 headcount, C3 destinations, C4 outflow: each binding and not binding.
+"""C1 subject minimums, C2 headcount, C3 destinations and directions, C4 outflow: each binding and not.
 
 Schools are town/ordinary unless a test says otherwise, so N1 and N2 stay out
 of the way; groups of kind ``rural`` without small schools carry no obligation.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from conftest import DUE, FRESH, LONG, exempt, group, moves, params, person, roster, run, school
 
-from rotation.codes import Band, GroupKind, Stage
-from rotation.domain import SubjectMinimum
+from rotation.codes import Area, Band, GroupKind, Stage
+from rotation.destinations import c3_why_not
+from rotation.domain import Roster, SubjectMinimum
+from rotation.eligibility import assess_roster
 from rotation.plan import SolveStatus
 
 
@@ -104,6 +106,107 @@ def test_c3_district_scope_frees_due_people_of_ungrouped_schools():
     assert moves(plan) == {("p1", "A", "C", "T1"), ("q1", "C", "A", "T1"), ("d1", "D", "C", "T1")}
     assert [(u.staff_id, u.reason.en) for u in plan.unmoved] == [
         ("b1", "C3: no school in a shared group teaches junior")
+    ]
+
+
+def member_to_member(kind: GroupKind) -> Roster:
+    # Lead L and members M1, M2 (junior schools) of a group of ``kind``. d1 is due at M1 and would rather
+    # go to M2; m2 (at M2) and l1 (at L) are free to come back.
+    junior = Band.JUNIOR
+    return roster(
+        [school("L", Stage.JUNIOR), school("M1", Stage.JUNIOR), school("M2", Stage.JUNIOR)],
+        [group("G", kind, ["L", "M1", "M2"], lead="L")],
+        [
+            person("d1", "M1", "数学", junior, preferences=("M2",)),
+            person("m2", "M2", "数学", junior, start=FRESH),
+            person("l1", "L", "数学", junior, start=FRESH),
+            *(exempt(f"f{s}", s, "数学", junior) for s in ("L", "M1", "M2")),
+        ],
+    )
+
+
+TIGHT_OFF = {"tight_mgmt_team_min": 0, "tight_key_junior_min": 0}
+
+
+def test_c3_tight_group_moves_only_between_lead_and_member():
+    # M1 → M2 goes against the tight group's direction: d1 goes to the lead instead, and G3 sends a
+    # teacher back (l1), though M2 was d1's preference.
+    the_roster = member_to_member(GroupKind.TIGHT)
+    plan = run(the_roster, params(**TIGHT_OFF))
+    assert moves(plan) == {("d1", "M1", "L", "G3"), ("l1", "L", "M1", "C2")}
+    the_params = params(**TIGHT_OFF)
+    standing = assess_roster(the_roster, the_params)["d1"]
+    why = c3_why_not(the_roster.staff_by_id["d1"], "M2", the_roster, the_params, standing)
+    assert why is not None
+    assert why.en == (
+        "C3: M1 and M2 are both members of tight group G, which exists for moves between its lead L and a "
+        "member"
+    )
+    assert why.zh == "C3：M1 与 M2 均为紧密型集团 G 的成员学校，只能在牵头学校 L 与成员学校之间交流"
+
+
+def test_c3_township_alliance_allows_any_two_of_its_schools():
+    # The same schools in a township integration alliance: d1 goes to M2, as preferred.
+    plan = run(member_to_member(GroupKind.RURAL))
+    assert moves(plan) == {("d1", "M1", "M2", "T1"), ("m2", "M2", "M1", "C2")}
+
+
+def same_side(kind: GroupKind) -> Roster:
+    # Urban U, town T and rural R in one group of ``kind``. d1 is due at T and would rather go to R;
+    # u1 and r1 are free to come back.
+    return roster(
+        [school("U", area=Area.URBAN), school("T"), school("R", area=Area.RURAL)],
+        [group("G", kind, ["U", "T", "R"], lead="U")],
+        [
+            person("d1", "T", "数学", preferences=("R",)),
+            person("u1", "U", "数学", start=FRESH),
+            person("r1", "R", "数学", start=FRESH),
+            *(exempt(f"f{s}", s, "数学") for s in ("U", "T", "R")),
+        ],
+    )
+
+
+# No G4 count or leader and no N1 target, so that only C3 decides.
+ALLIANCE_OFF = {"alliance_min": 0, "alliance_leader_min": 0, "min_rotation_ratio": 0, "min_key_share": 0}
+
+
+def test_c3_alliance_moves_only_between_urban_and_town_or_rural():
+    # T → R is between two schools of the same side: d1 goes up to the urban school (上挂学习) and the
+    # urban school sends u1 down (支教, counted by G4).
+    the_roster = same_side(GroupKind.ALLIANCE)
+    plan = run(the_roster, params(**ALLIANCE_OFF))
+    assert moves(plan) == {("d1", "T", "U", "T1"), ("u1", "U", "T", "G4")}
+    the_params = params(**ALLIANCE_OFF)
+    standing = assess_roster(the_roster, the_params)["d1"]
+    why = c3_why_not(the_roster.staff_by_id["d1"], "R", the_roster, the_params, standing)
+    assert why is not None
+    assert why.en == (
+        "C3: T and R are both town or rural schools of alliance G, which exists for moves between its urban "
+        "and its town or rural schools"
+    )
+
+
+def test_c3_same_schools_in_a_township_alliance_move_sideways():
+    plan = run(same_side(GroupKind.RURAL), params(**ALLIANCE_OFF))
+    assert moves(plan) == {("d1", "T", "R", "T1"), ("r1", "R", "T", "C2")}
+
+
+def test_c3_no_destination_says_the_direction_is_why():
+    # A member of a tight group whose lead does not teach its band: the other member does, but against
+    # the direction, and the reason says so.
+    the_roster = roster(
+        [school("L", Stage.SENIOR), school("M1", Stage.JUNIOR), school("M2", Stage.JUNIOR)],
+        [group("G", GroupKind.TIGHT, ["L", "M1", "M2"], lead="L")],
+        [person("d1", "M1", "数学", Band.JUNIOR), person("m2", "M2", "数学", Band.JUNIOR, start=FRESH)],
+    )
+    plan = run(the_roster, params(**TIGHT_OFF))
+    assert plan.moves == ()
+    assert [(u.staff_id, u.reason.en) for u in plan.unmoved] == [
+        (
+            "d1",
+            "C3: M1 and M2 are both members of tight group G, which exists for moves between its lead L "
+            "and a member",
+        )
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import exempt, group, moves, person, roster, run, school
+from conftest import exempt, group, moves, params, person, roster, run, school
 
 from rotation.codes import GroupKind, Post
 from rotation.domain import Roster
@@ -58,3 +58,32 @@ def test_s2_extension_when_the_return_would_break_headcounts():
     plan = run(s2_roster(due_at_home=False))
     assert plan.moves == ()
     assert plan.extensions == (Extension("r1", "B", "A"),)
+
+
+def returning_head(post: Post) -> Roster:
+    # r1 (home A) has served three years, a leader's minimum stint, at B as its head (post ``post``); B
+    # has no other principal and A none today. A may grow by one and B lose one, so headcounts allow
+    # the return.
+    return roster(
+        [school("A", quota=2), school("B")],
+        [group("R", GroupKind.RURAL, ["A", "B"], lead="A")],
+        [
+            exempt("fA", "A", "数学"),
+            person("r1", "B", None, None, post=post, home="A", exchange_start=date(2024, 9, 1)),
+            exempt("fB", "B", "数学"),
+        ],
+    )
+
+
+def test_s2_principal_whose_return_would_leave_the_host_without_one_is_extended():
+    # P1 counts people on exchange where they work: B has one principal today and must keep one, and
+    # nobody else can come, so r1's stay is extended.
+    plan = run(returning_head(Post.PRINCIPAL), params(max_net_loss=1))
+    assert plan.moves == ()
+    assert plan.extensions == (Extension("r1", "B", "A"),)
+
+
+def test_s2_vice_principal_goes_home_as_p1_counts_principals_only():
+    plan = run(returning_head(Post.VICE_PRINCIPAL), params(max_net_loss=1))
+    assert moves(plan) == {("r1", "B", "A", "S2")}
+    assert plan.extensions == ()
