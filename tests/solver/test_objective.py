@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import FRESH, LONG, exempt, group, moves, outcome, params, person, roster, run, school
 
-from rotation.codes import Area, Band, GroupKind, Honor, Post, Stage
-from rotation.domain import Roster
+from rotation.codes import Area, Band, Category, GroupKind, Honor, Post, Stage
+from rotation.domain import Roster, StaffMember
 from rotation.eligibility import assess_roster
 from rotation.plan import Plan, SolveStatus
 from rotation.workbook.loader import load_workbook
@@ -197,3 +197,84 @@ def test_the_member_sends_back_the_subject_it_receives(subject: str, sent_back: 
     plan = run(matching_roster(subject), the_params)
     assert moves(plan) == {("k", "L", "M", "G2"), (sent_back, "M", "L", "G3")}
     assert outcome(plan, "G3", "teacher:junior", "M") == (1, 1)
+
+
+# --------------------------------------------------------------------------- O4 to O7
+
+
+def three_schools(
+    mover: StaffMember,
+    categories: tuple[Category, Category] = (Category.ORDINARY, Category.ORDINARY),
+    located: bool = True,
+) -> Roster:
+    """Township alliance V of town schools A (the mover's), B and C (categories as given), B nearer A
+    than C when ``located``, each with a free teacher (b, c) who can come to A in the mover's place
+    and fillers that keep every subject."""
+    return roster(
+        [
+            school("A", at=(30.0, 120.0) if located else None),
+            school("B", category=categories[0], at=(30.0, 120.1) if located else None),
+            school("C", category=categories[1], at=(30.0, 120.5) if located else None),
+        ],
+        [group("V", GroupKind.RURAL, ["A", "B", "C"], lead="A")],
+        [
+            mover,
+            person("b", "B", "数学", start=FRESH),
+            person("c", "C", "数学", start=FRESH),
+            *(exempt(f"f{s}{i}", s, "数学") for s in "ABC" for i in range(4)),
+        ],
+    )
+
+
+def destination(plan: Plan, staff_id: str) -> str:
+    (move,) = [m for m in plan.moves if m.staff_id == staff_id]
+    return move.to_school_id
+
+
+def test_o4_a_key_teacher_goes_toward_a_weak_school() -> None:
+    # N2: k, a due key teacher, scores +1 at weak C and 0 at ordinary B, although B is nearer (O6).
+    mover = person("k", "A", "数学", start=LONG, honor=Honor.CITY)
+    plan = run(three_schools(mover, (Category.ORDINARY, Category.WEAK)))
+    assert destination(plan, "k") == "C"
+    assert level(plan, "O4 key teachers (N2, G3 subjects)") == 0  # +1 N2, −1 C's drift from its share
+
+
+def test_o4_without_a_weak_school_the_nearer_one_wins() -> None:
+    # The pair: neither school is weak, so N2 says nothing and travel (O6) sends k to nearer B.
+    mover = person("k", "A", "数学", start=LONG, honor=Honor.CITY)
+    assert destination(run(three_schools(mover)), "k") == "B"
+
+
+@pytest.mark.parametrize(("preferences", "expected"), [(("C", "B"), "C"), (("B", "C"), "B")])
+def test_o5_the_first_preference_that_fits(preferences: tuple[str, str], expected: str) -> None:
+    # d, due, ranks the schools: rank 1 scores 3, rank 2 scores 2; travel (O6) comes after.
+    plan = run(three_schools(person("d", "A", "数学", start=LONG, preferences=preferences)))
+    assert destination(plan, "d") == expected
+    assert level(plan, "O5 preferences") == 3
+
+
+def test_o6_the_nearer_school() -> None:
+    # d, due, without preferences: B is about 10 km from A, C about 48 km; d goes to B, b comes to A.
+    plan = run(three_schools(person("d", "A", "数学", start=LONG)))
+    assert moves(plan) == {("d", "A", "B", "T1"), ("b", "B", "A", "C2")}
+    assert level(plan, "O6 travel") == 2 * 10
+
+
+@pytest.mark.parametrize("volunteer", ["b", "c"])
+def test_o7_a_volunteer_fills_the_place_before_anyone_else(volunteer: str) -> None:
+    # Without coordinates (no O6): C2 needs someone at A in d's place, and only the volunteer's move is
+    # not a needless one (O7), so the volunteer comes, with code V.
+    the_roster = three_schools(person("d", "A", "数学", start=LONG), located=False)
+    willing = replace(the_roster.staff_by_id[volunteer], volunteer=True)
+    the_roster = replace(
+        the_roster, staff=tuple(willing if m.staff_id == volunteer else m for m in the_roster.staff)
+    )
+    plan = run(the_roster)
+    assert {(m.staff_id, m.rule) for m in plan.moves if m.to_school_id == "A"} == {(volunteer, "V")}
+    assert level(plan, "O7 needless moves") == 0
+
+
+def test_o7_counts_the_move_of_someone_neither_due_nor_volunteering() -> None:
+    # The pair: nobody volunteers, so whoever comes to A is one needless move.
+    plan = run(three_schools(person("d", "A", "数学", start=LONG), located=False))
+    assert level(plan, "O7 needless moves") == 1
