@@ -65,9 +65,9 @@ def explain_infeasible(data: ComponentData, seed: int, deadline: float) -> tuple
         return (
             Text(
                 f"{where.en}: no plan satisfies the hard rules, and the conflict "
-                "could not be isolated within the time limit; try --set soft=G1,G2,G3,G4,G5,G6",
+                "could not be isolated within the time limit; try --set soft=G1,G2,G3,G4,G5,G6,G7",
                 f"{where.zh}：没有满足全部硬性规则的方案，且在时限内未能找出相互冲突的规则；"
-                "可尝试 --set soft=G1,G2,G3,G4,G5,G6",
+                "可尝试 --set soft=G1,G2,G3,G4,G5,G6,G7",
             ),
         )
     conflicting = [diagnostic.assumptions[index] for index in core]
