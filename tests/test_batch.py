@@ -146,6 +146,15 @@ def test_a_batch_writes_a_plan_per_solve_and_a_row_per_failure(tmp_path: Path, t
     assert facts["求解任务数"] == 4 and facts["无方案"] == 3 and facts["计算引擎"] == "local"
 
 
+def test_a_listed_workbook_that_is_missing_is_a_row(tmp_path: Path) -> None:
+    listing = tmp_path / "list.txt"
+    listing.write_text("gone.xlsx\n", encoding="utf-8")
+    result = run_batch(_jobs(listing, "female_exempt_age=50,52"), tmp_path / "out", SETTINGS, TWO)
+    assert [row.status for row in result.rows] == ["bad_input", "bad_input"]
+    assert "无法读取" in result.rows[0].message.zh and "cannot be read" in result.rows[0].message.en
+    assert (tmp_path / "out" / SUMMARY_NAME).is_file()
+
+
 def test_the_plan_is_the_one_rotation_solve_writes(tmp_path: Path, tiny_path: Path) -> None:
     from rotation.cli.main import main
 

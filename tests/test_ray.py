@@ -11,6 +11,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,13 @@ from rotation.scenarios.batch import (
     find_inputs,
     run_batch,
 )
-from rotation.scenarios.engines import EngineChoice, local_ray_environment, start_local_ray
+from rotation.scenarios.engines import (
+    EngineChoice,
+    TaskFailure,
+    local_ray_environment,
+    run_tasks,
+    start_local_ray,
+)
 from rotation.scenarios.sweep import grid_scenarios, parse_grid, run_sweep
 
 local_ray_environment()  # before Ray is imported: it reads them then
@@ -121,3 +128,22 @@ def test_the_command_starts_its_own_ray_and_stops_it(counties: Path, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert "计算引擎 ray" in done.stdout and "本次求解 2 次" in done.stdout
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["county-1.xlsx", "county-2.xlsx", SUMMARY_NAME]
+
+
+def _slow_or_broken(index: int) -> float:
+    if index == 0:
+        time.sleep(60)
+    return index / (index - 1)
+
+
+def test_a_late_task_on_ray_is_ended_and_a_crash_is_a_failure(local_ray: Any) -> None:
+    # The tasks of this test module travel by value: Ray's workers do not import the tests.
+    local_ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    results: dict[int, Any] = {}
+    started = time.monotonic()
+    run_tasks(EngineChoice("ray"), 4, lambda i: (_slow_or_broken, (i,)), results.__setitem__, limit_s=5.0)
+    assert time.monotonic() - started < 40
+    assert isinstance(results[0], TaskFailure) and results[0].kind == "timeout"
+    assert isinstance(results[1], TaskFailure) and results[1].kind == "error"
+    assert "ZeroDivisionError" in results[1].message.en
+    assert results[2] == 2.0 and results[3] == 1.5

@@ -467,11 +467,16 @@ def run_batch(
     entries = _read_manifest(manifest_path)
     rows: dict[int, BatchRow] = {}
     to_solve: list[int] = []
+    hashes: dict[Path, str | OSError] = {}
     for index, job in enumerate(jobs):
-        try:
-            sha = _file_sha256(job.input_path)
-        except OSError as error:
-            rows[index] = _unreadable(job, error)
+        if job.input_path not in hashes:  # once per workbook, whatever the number of scenarios
+            try:
+                hashes[job.input_path] = _file_sha256(job.input_path)
+            except OSError as error:
+                hashes[job.input_path] = error
+        sha = hashes[job.input_path]
+        if isinstance(sha, OSError):
+            rows[index] = _unreadable(job, sha)
             continue
         reused = _reusable(entries.get(job.output_name), settings.key(sha, job.scenario.overrides), outdir)
         if reused is not None:
