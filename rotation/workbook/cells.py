@@ -7,7 +7,9 @@ for a cell that cannot be read as its type (workbook-format.md: booleans, dates,
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -17,8 +19,52 @@ from rotation.domain import PinKind
 from rotation.idnumber import IdNumber, IdNumberError, parse_id_number
 from rotation.text import Text
 
-Cell = int | float | str | bool | date | time | timedelta
+
+@dataclass(frozen=True, slots=True)
+class ExcelError:
+    """A cell showing an Excel error (#N/A, #REF!, …), which calamine hands over as an empty string.
+
+    The loader puts it back (rotation.workbook.scan finds them), so that it is refused in whatever
+    column it stands, never read as a blank: a blank exemption flag means "no".
+    """
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# Said of a cell showing an Excel error, whose code is then shown as what was found.
+EXCEL_ERROR = Text(
+    "shows an Excel error instead of a value; type the value in (an error is not read as blank)",
+    "显示 Excel 错误值，而不是一个值；请填入正确的值（错误值不会当作空白）",
+)
+
+
+Cell = int | float | str | bool | date | time | timedelta | ExcelError
 C = TypeVar("C", bound=Coded)
+# Characters that show nothing: zero-width spaces and joiners, direction marks and embeddings, the
+# byte order mark, invisible operators and tags, soft hyphens, and the Hangul fillers that render
+# blank. Two ids or names that differ only by them look the same to a planner.
+_INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x061C,
+        0x115F,
+        0x1160,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x2070),
+        0x3164,
+        0xFEFF,
+        0xFFA0,
+        *range(0xFFF9, 0xFFFC),
+        0xE0001,
+        *range(0xE0020, 0xE0080),
+    ]
+)
 
 _BOOLEANS: dict[str, bool] = {
     **dict.fromkeys(("yes", "y", "true", "1", "是", "√"), True),
@@ -50,9 +96,25 @@ def is_blank_cell(cell: Cell) -> bool:
     return cell == "" or (type(cell) is str and not cell.strip())
 
 
+def clean_text(text: str) -> str:
+    """``text`` as it reads: NFKC (full-width ０１ is 01), invisible characters removed, trimmed."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+
+
 def to_text(cell: Cell) -> str | None:
     if type(cell) is str:
-        return cell.strip() or None
+        text = clean_text(cell)
+        if text or not cell.strip():
+            return text or None
+        raise CellError(
+            Text(
+                "holds only invisible characters (zero-width spaces or direction marks); "
+                "clear the cell or type the text",
+                "只含不可见字符（零宽空格或文字方向标记）；请清空该单元格或填入文字",
+            )
+        )
     if type(cell) is float:
         # An id typed into a number cell comes back as 123.0 and means "123".
         return str(int(cell)) if cell.is_integer() else str(cell)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from rotation.codes import normalize_text
 from rotation.text import Text
-from rotation.workbook.cells import Cell
+from rotation.workbook.cells import EXCEL_ERROR, Cell, ExcelError
 from rotation.workbook.problems import Problem, WorkbookError
+from rotation.workbook.scan import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    Package,
+    PackageError,
+    StrayCell,
+    column_letters,
+)
 from rotation.workbook.schema import INPUT_SHEETS, TEMPLATE_SHEETS, Sheet
 from rotation.workbook.tables import Report, Table, make_table
 
@@ -90,7 +100,24 @@ def open_workbook(path: Path, data: bytes) -> CalamineWorkbook:
         ) from None
 
 
-def read_tables(book: CalamineWorkbook, path: Path, report: Report) -> dict[str, Table | None]:
+def open_package(path: Path, data: bytes) -> Package:
+    """The zip package under the workbook, to scan each sheet before calamine reads it."""
+    try:
+        return Package(data)
+    except PackageError as error:
+        raise refuse(
+            path,
+            Text(
+                f"this is not an .xlsx workbook whose sheets can be found ({error}); "
+                "save it in Excel as .xlsx",
+                f"这不是能找到其工作表的 .xlsx 工作簿（{error}）；请在 Excel 中另存为 .xlsx",
+            ),
+        ) from None
+
+
+def read_tables(
+    book: CalamineWorkbook, package: Package, path: Path, report: Report
+) -> dict[str, Table | None]:
     """The contract's sheets by key; None for a sheet present but unusable (its problems reported)."""
     found: dict[str, tuple[Sheet, str]] = {}
     for title in book.sheet_names:
@@ -128,16 +155,57 @@ def read_tables(book: CalamineWorkbook, path: Path, report: Report) -> dict[str,
             f"缺少必需的工作表（请命名为 {sheet.key} 或 {sheet.zh}）",
         )
         report.sheet_problem(sheet.key, message)
-    return {key: read_table(book, spec, title, report) for key, (spec, title) in found.items()}
+    return {key: read_table(book, package, spec, title, report) for key, (spec, title) in found.items()}
 
 
-def read_table(book: CalamineWorkbook, spec: Sheet, title: str, report: Report) -> Table | None:
+def read_table(
+    book: CalamineWorkbook, package: Package, spec: Sheet, title: str, report: Report
+) -> Table | None:
+    """The sheet as a table, after its scan: refused whole for a cell past the limits; error cells kept."""
+    try:
+        scan = package.scan(title)
+    except PackageError as error:
+        unreadable = Text(f"the sheet cannot be read ({error})", f"无法读取该工作表（{error}）")
+        report.sheet_problem(title, unreadable)
+        return None
+    if scan.stray is not None:
+        report.problems.append(_stray_problem(title, scan.stray))
+        return None
+    if scan.corner is not None:
+        message = Text(
+            f"its cells span A1:{scan.corner}, more than the {MAX_CELLS:,} cells a sheet may span; "
+            "clear the cells past the table and save again",
+            f"其单元格范围为 A1:{scan.corner}，超过了工作表可用的 {MAX_CELLS} 个单元格；"
+            "请清除表格以外的单元格后重新保存",
+        )
+        report.sheet_problem(title, message)
+        return None
     try:
         # skip_empty_area=False keeps leading blank rows, so list index + 1 is Excel's row number.
-        cells: list[list[Cell]] = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        read = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     except CalamineError as error:
         report.sheet_problem(
             title, Text(f"the sheet cannot be read ({error})", f"无法读取该工作表（{error}）")
         )
+        # calamine refuses some error codes outright (#GETTING_DATA): say where they are.
+        for cell in scan.errors:
+            column = column_letters(cell.column)
+            found = ExcelError(cell.code)
+            report.problems.append(Problem.of(title, cell.row + 1, column, EXCEL_ERROR, found))
         return None
+    cells = cast(list[list[Cell]], read)
+    for cell in scan.errors:
+        if cell.row < len(cells) and cell.column < len(cells[cell.row]):
+            cells[cell.row][cell.column] = ExcelError(cell.code)
     return make_table(spec, title, cells, report)
+
+
+def _stray_problem(title: str, stray: StrayCell) -> Problem:
+    last = column_letters(MAX_COLUMNS - 1)
+    message = Text(
+        f"cell {stray.reference} holds something, beyond the {MAX_ROWS:,} rows and {MAX_COLUMNS} "
+        f"columns (A to {last}) a sheet may use; clear the cells past the table and save again",
+        f"单元格 {stray.reference} 中有内容，超出了工作表可用的 {MAX_ROWS} 行、{MAX_COLUMNS} 列"
+        f"（A 到 {last} 列）；请清除表格以外的单元格后重新保存",
+    )
+    return Problem.of(title, None, None, message, stray.found)

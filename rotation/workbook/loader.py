@@ -25,6 +25,7 @@ from rotation.parameters import Parameters, resolve_parameters
 from rotation.text import Text
 from rotation.workbook.files import (
     SHEETS_BY_LABEL,
+    open_package,
     open_workbook,
     read_bytes,
     read_table,
@@ -97,7 +98,8 @@ def load_workbook(
 
 def _load(path: Path, data: bytes, resolve: Callable[[Mapping[str, object]], Parameters]) -> LoadedWorkbook:
     report = Report()
-    tables = read_tables(open_workbook(path, data), path, report)
+    book = open_workbook(path, data)
+    tables = read_tables(book, open_package(path, data), path, report)
     params = read_parameters(tables.get(PARAMETERS.key), resolve, report)
     effective_date = params.effective_date if params is not None else None
     schools, school_ids = read_schools(tables.get(SCHOOLS.key))
@@ -138,7 +140,9 @@ def _diagnose_lost_zeros(
 
 def load_pins(path: Path, roster: Roster) -> tuple[Pin, ...]:
     """The pins of a separate pins workbook (a ``pins`` sheet), checked against ``roster``."""
-    book = open_workbook(path, read_bytes(path))
+    data = read_bytes(path)
+    book = open_workbook(path, data)
+    package = open_package(path, data)
     title = next((t for t in book.sheet_names if SHEETS_BY_LABEL.get(normalize_text(t)) is PINS), None)
     if title is None:
         raise refuse(
@@ -149,7 +153,7 @@ def load_pins(path: Path, roster: Roster) -> tuple[Pin, ...]:
             ),
         )
     report = Report()
-    table = read_table(book, PINS, title, report)
+    table = read_table(book, package, PINS, title, report)
     school_ids = _diagnose_lost_zeros(path, {PINS.key: table}, set(roster.schools), report)
     pins = read_pins(table, set(roster.staff_by_id), school_ids)
     problems = _all_problems(report, {PINS.key: table})

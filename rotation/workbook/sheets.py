@@ -27,6 +27,8 @@ from rotation.idnumber import IdNumber
 from rotation.parameters import PARAMETERS_SHEET, ParameterError, Parameters
 from rotation.text import Text
 from rotation.workbook.cells import (
+    EXCEL_ERROR,
+    ExcelError,
     code_reader,
     is_blank_cell,
     to_bool,
@@ -78,7 +80,9 @@ def read_parameters(
                 table.problem(index, "key", message, key)
                 continue
             rows[key] = index
-            if not is_blank_cell(value):  # a blank value keeps the default
+            if type(value) is ExcelError:  # never the default in its place
+                table.problem(index, "value", EXCEL_ERROR, value)
+            elif not is_blank_cell(value):  # a blank value keeps the default
                 values[key] = value
     try:
         return resolve(values)

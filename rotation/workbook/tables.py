@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from rotation.codes import normalize_text
 from rotation.text import Text
-from rotation.workbook.cells import Cell, CellError, is_blank_cell, to_text
+from rotation.workbook.cells import EXCEL_ERROR, Cell, CellError, ExcelError, is_blank_cell, to_text
 from rotation.workbook.problems import Problem
 from rotation.workbook.schema import INPUT_SHEETS, TEMPLATE_NOTE_COLUMNS, Sheet
 
@@ -123,6 +123,8 @@ class Table:
         append = values.append
         for index, cell in enumerate(cells):
             try:
+                if type(cell) is ExcelError:
+                    raise CellError(EXCEL_ERROR)
                 # Many optional cells are empty: they need no converter call.
                 value = None if cell == "" else convert(cell)
             except CellError as error:
@@ -179,7 +181,10 @@ class Table:
 
 
 def _header_text(cell: Cell) -> str:
-    text = to_text(cell) if type(cell) in (str, int, float) else str(cell)
+    try:
+        text = to_text(cell) if type(cell) in (str, int, float) else str(cell)
+    except CellError:
+        return ""  # a header of invisible characters names no column
     return text or ""
 
 
