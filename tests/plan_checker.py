@@ -23,6 +23,13 @@ Each violation is one sentence starting with the rule ID it breaks (``"C2: ..."`
 staff, a person listed twice, a wrong effective date, an echoed column that disagrees with the
 input, a report sheet that disagrees with the plan). An empty list means every hard rule holds.
 
+Hard or soft as the plan's ``run`` sheet says (``soft``/``hard``; obligations hard, N1 soft by
+default). Besides the rows, the plan's report sheets are compared with what the rows make: the
+``eligibility`` sheet (status and reasons, E4/E5 as ``E*`` unless shown in full, tenure, age), the
+``unmoved_due`` sheet (exactly the due people who stay), the ``schools`` sheet (headcounts and key
+teachers before and after) and the ``obligations`` sheet (``met`` agrees with the row's own numbers;
+the counts of G3, G4 and its leaders, G6, G7 and N1 agree with the plan).
+
 "After" means where everyone works in the coming term: where they work now, except that an S2 row
 takes a returning person home and any other row is a new move to ``to_school_id``. The obligations
 G1-G7 count the stock: everyone whose home school is the sender and who works at the receiver after.
@@ -42,7 +49,10 @@ Readings of points the rules leave open (each one the plain reading of the text)
   needs; G6 for a senior-band teacher of an academic subject with senior-3 experience between paired
   schools; G7 for any lead → member move of a kindergarten alliance); else G3 (tight member → lead);
   else G4 (alliance urban → town/rural); else the person's T1/T2 when due; else, for someone not due,
-  N1 (a key teacher of an urban, town or quality school), P1 (a principal), V (a volunteer) or C2.
+  P1 for a principal, V for a volunteer, C2 for anyone else, or N1 instead for a key teacher of an
+  urban, town or quality school (whether a move serves the key share is the solver's intent, which a
+  plan does not show). The code of a move that may not happen at all (an exemption that stands) is
+  not judged: the move itself is reported.
 - E6 from the ``history`` sheet: each row counts its whole calendar months, leftover days are pooled
   at 31 a month, and the total is counted in whole years (docs/decisions.md).
 """
