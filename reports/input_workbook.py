@@ -106,6 +106,7 @@ def template_parameter_rows(lang: str) -> list[Row]:
             "default": note.default.pick(lang) or None,
             "rules": _SEPARATOR[lang].join(note.rules) or None,
             "meaning": note.meaning.pick(lang),
+            "allowed": note.allowed,
         }
         for note in parameter_notes()
     ]

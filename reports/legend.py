@@ -23,7 +23,7 @@ from rotation.catalogue import (
     codes_in,
 )
 from rotation.codes import Band, Coded, Honor, HostPost, Post, Status
-from rotation.parameters import Parameters, format_value
+from rotation.parameters import Parameters, allowed_values, format_value
 from rotation.text import Text
 from rotation.workbook.schema import TEMPLATE_SHEETS
 
@@ -216,6 +216,7 @@ class ParameterNote:
     default: Text
     rules: tuple[RuleId, ...]
     own: Text | None = None
+    allowed: str = ""
 
     @property
     def meaning(self) -> Text:
@@ -286,7 +287,7 @@ def parameter_notes() -> list[ParameterNote]:
         else:
             text = format_value(getattr(defaults, field.name))
             default = Text(text, text) if text else _NO_DEFAULT
-        notes.append(ParameterNote(field.name, default, rules, own))
+        notes.append(ParameterNote(field.name, default, rules, own, allowed_values(field.name)))
     return notes
 
 

@@ -83,6 +83,7 @@ _T: dict[str, Text] = {
     "code": Text("Code", "代码"),
     "parameter": Text("Parameter", "参数"),
     "default": Text("Default", "默认值"),
+    "allowed": Text("Allowed", "取值范围"),
     "related": Text("Rules", "相关规则"),
     "soft": Text("switchable, soft by default", "可切换，默认软约束"),
     "hard": Text("switchable, hard by default", "可切换，默认硬约束"),
@@ -143,11 +144,12 @@ def _section(lang: str) -> list[str]:
     )
     lines += [f"### {t['parameters']}", "", t["parameters_intro"], ""]
     lines += _table(
-        (t["parameter"], t["default"], t["related"], t["meaning"]),
+        (t["parameter"], t["default"], t["allowed"], t["related"], t["meaning"]),
         [
             (
                 f"`{note.name}`",
                 note.default.pick(lang),
+                note.allowed,
                 ", ".join(note.rules),
                 # The rules' meanings are in the tables above; a parameter no rule names says its own.
                 note.own.pick(lang) if note.own is not None else "",

@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 
 from rotation.catalogue import SOFT_BY_DEFAULT, SWITCHABLE_RULES, RuleId, parse_rule_id
 from rotation.dates import default_effective_date, parse_date_text
-from rotation.text import Text
+from rotation.text import Text, shorten
 
 DestinationScope = Literal["group", "district"]
 PrincipalScope = Literal["district", "group"]
@@ -30,46 +30,64 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The dates a run may be planned for. Every date the rules reach from one (ages, anniversaries,
+# stints, the years of a multi-year plan) then stays far inside what Python's dates can hold.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+# People in a count (an obligation's minimum, a headcount margin): more than any district employs,
+# and small enough that every sum the model makes of them stays exact.
+MAX_PEOPLE = 100_000
+MAX_YEARS = 100
+
+
+def _within(default: Any, low: Any, high: Any) -> Any:
+    """A field whose value must lie in [low, high] (``range`` of its metadata, read by parameter_range)."""
+    return field(default=default, metadata={"range": (low, high)})
+
+
 @dataclass(frozen=True)
 class Parameters:
-    """The rule parameters, with the defaults of domain-rules.md."""
+    """The rule parameters, with the defaults of domain-rules.md and the range each may take."""
 
-    effective_date: date = field(default_factory=lambda: default_effective_date(date.today()))
+    effective_date: date = field(
+        default_factory=lambda: default_effective_date(date.today()),
+        metadata={"range": (EARLIEST_DATE, LATEST_DATE)},
+    )
     # T1, T2, E1
-    teacher_tenure_years: int = 6
-    leader_term_years: int = 3
-    leader_tenure_years: int = 6
+    teacher_tenure_years: int = _within(6, 1, MAX_YEARS)
+    leader_term_years: int = _within(3, 1, MAX_YEARS)
+    leader_tenure_years: int = _within(6, 1, MAX_YEARS)
     # E2, E6
-    male_exempt_age: int = 55
-    female_exempt_age: int = 50
-    e6_other_schools: int = 2
-    e6_years_each: int = 3
-    e6_rural_years: int = 6
+    male_exempt_age: int = _within(55, 0, 120)
+    female_exempt_age: int = _within(50, 0, 120)
+    e6_other_schools: int = _within(2, 0, MAX_YEARS)
+    e6_years_each: int = _within(3, 0, MAX_YEARS)
+    e6_rural_years: int = _within(6, 0, MAX_YEARS)
     # S1
-    teacher_min_stint_years: int = 1
-    leader_min_stint_years: int = 3
+    teacher_min_stint_years: int = _within(1, 0, MAX_YEARS)
+    leader_min_stint_years: int = _within(3, 0, MAX_YEARS)
     # P1
     principal_scope: PrincipalScope = "district"
     # G1-G7
-    tight_mgmt_team_min: int = 3
-    tight_key_junior_min: int = 6
-    tight_key_primary_band_min: int = 2
-    alliance_min: int = 3
-    alliance_max: int = 5
-    alliance_leader_min: int = 1
-    walk_max_schools: int = 2
-    hs_pair_per_subject_min: int = 1
-    kg_exchange_min: int = 1
+    tight_mgmt_team_min: int = _within(3, 0, MAX_PEOPLE)
+    tight_key_junior_min: int = _within(6, 0, MAX_PEOPLE)
+    tight_key_primary_band_min: int = _within(2, 0, MAX_PEOPLE)
+    alliance_min: int = _within(3, 0, MAX_PEOPLE)
+    alliance_max: int = _within(5, 0, MAX_PEOPLE)
+    alliance_leader_min: int = _within(1, 0, MAX_PEOPLE)
+    walk_max_schools: int = _within(2, 1, MAX_PEOPLE)
+    hs_pair_per_subject_min: int = _within(1, 0, MAX_PEOPLE)
+    kg_exchange_min: int = _within(1, 0, MAX_PEOPLE)
     # C2, C3, C4
-    max_net_loss: int = 0
+    max_net_loss: int = _within(0, 0, MAX_PEOPLE)
     destination_scope: DestinationScope = "group"
-    max_outflow_ratio: float = 0.2
+    max_outflow_ratio: float = _within(0.2, 0, 1)
     # N1
-    min_rotation_ratio: float = 0.10
-    min_key_share: float = 0.20
+    min_rotation_ratio: float = _within(0.10, 0, 1)
+    min_key_share: float = _within(0.20, 0, 1)
     # L1
-    group_max_schools: int = 9
-    group_max_students: int = 15000
+    group_max_schools: int = _within(9, 0, MAX_PEOPLE)
+    group_max_students: int = _within(15000, 0, 100 * MAX_PEOPLE)
     # Hard/soft switches and the objective's form.
     soft: frozenset[RuleId] = frozenset()
     hard: frozenset[RuleId] = frozenset()
@@ -107,10 +125,11 @@ class Parameters:
                 changes[key] = _coerce(key, by_name[key].type, raw_value)
             except ValueError as error:
                 why = error.text if isinstance(error, _BadValue) else Text(str(error), str(error))
+                shown = shorten(repr(raw_value))
                 problems.append(
                     Text(
-                        f"{where.en}: parameter {key}: {why.en} (found: {raw_value!r})",
-                        f"{where.zh}：参数 {key} {why.zh}（发现：{raw_value!r}）",
+                        f"{where.en}: parameter {key}: {why.en} (found: {shown})",
+                        f"{where.zh}：参数 {key} {why.zh}（发现：{shown}）",
                     )
                 )
         if problems:
@@ -125,26 +144,22 @@ class Parameters:
         return result
 
     def problem_texts(self) -> list[Text]:
-        """Values that are each well-formed but do not make sense together, in both languages."""
+        """Values outside their range, or that do not make sense together, in both languages."""
         found: list[Text] = []
         for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            value, limits = getattr(self, f.name), parameter_range(f.name)
+            # "not low <= value <= high" also refuses nan, which every comparison fails.
+            if limits is not None and not limits[0] <= value <= limits[1]:
+                low, high = (format_value(limit) for limit in limits)
+                shown = shorten(format_value(value))
                 found.append(
                     Text(
-                        f"parameter {f.name} must not be negative (found: {value})",
-                        f"参数 {f.name} 不能为负数（发现：{value}）",
+                        f"parameter {f.name} must lie between {low} and {high} (found: {shown})",
+                        f"参数 {f.name} 必须在 {low} 到 {high} 之间（发现：{shown}）",
                     )
                 )
-        for name in ("max_outflow_ratio", "min_rotation_ratio", "min_key_share"):
-            value = getattr(self, name)
-            if not 0 <= value <= 1:
-                found.append(
-                    Text(
-                        f"parameter {name} must lie between 0 and 1 (found: {value})",
-                        f"参数 {name} 必须在 0 到 1 之间（发现：{value}）",
-                    )
-                )
+        if found:  # the checks below compare values that are each in range
+            return found
         # G4: the leaders are part of the count, so they cannot outnumber its maximum.
         for low_name, high_name in (
             ("alliance_min", "alliance_max"),
@@ -158,14 +173,6 @@ class Parameters:
                         f"参数 {low_name}（{low}）大于 {high_name}（{high}）",
                     )
                 )
-        for name in ("leader_term_years", "walk_max_schools"):
-            if getattr(self, name) < 1:
-                found.append(
-                    Text(
-                        f"parameter {name} must be at least 1 (found: {getattr(self, name)})",
-                        f"参数 {name} 至少为 1（发现：{getattr(self, name)}）",
-                    )
-                )
         both = self.soft & self.hard
         if both:
             names = ", ".join(sorted(both))
@@ -173,6 +180,27 @@ class Parameters:
                 Text(f"parameters soft and hard both name {names}", f"参数 soft 和 hard 都列出了 {names}")
             )
         return found
+
+
+_RANGES: dict[str, tuple[Any, Any]] = {
+    f.name: f.metadata["range"] for f in fields(Parameters) if "range" in f.metadata
+}
+
+
+def parameter_range(name: str) -> tuple[Any, Any] | None:
+    """The lowest and highest value of a parameter (None for one of a few words, or a list of rules)."""
+    return _RANGES.get(name)
+
+
+def allowed_values(name: str) -> str:
+    """What a parameter may be, as the template and the rules list it: ``1 – 100``, ``group, district``."""
+    limits = parameter_range(name)
+    if limits is not None:
+        return " – ".join(format_value(limit) for limit in limits)
+    kind = str(next(f.type for f in fields(Parameters) if f.name == name))
+    if kind in _CHOICES:
+        return ", ".join(_CHOICES[kind])
+    return ", ".join(sorted(SWITCHABLE_RULES))
 
 
 # Where the workbook's parameters come from, as ParameterError sentences begin.
@@ -209,15 +237,16 @@ class _BadValue(ValueError):
 def _unknown_parameter(key: str, known: Sequence[str], where: Text) -> Text:
     """An unknown key, with the nearest known one when a typo is likely, else every known key."""
     nearest = difflib.get_close_matches(key.casefold(), known, n=1)
+    shown = shorten(repr(key))
     if nearest:
         return Text(
-            f"{where.en}: unknown parameter {key!r} (did you mean {nearest[0]}?)",
-            f"{where.zh}：未知参数 {key!r}（是否指 {nearest[0]}？）",
+            f"{where.en}: unknown parameter {shown} (did you mean {nearest[0]}?)",
+            f"{where.zh}：未知参数 {shown}（是否指 {nearest[0]}？）",
         )
     names = ", ".join(known)
     return Text(
-        f"{where.en}: unknown parameter {key!r} (known: {names})",
-        f"{where.zh}：未知参数 {key!r}（可用：{names}）",
+        f"{where.en}: unknown parameter {shown} (known: {names})",
+        f"{where.zh}：未知参数 {shown}（可用：{names}）",
     )
 
 
@@ -321,7 +350,8 @@ def parse_flags(flags: Iterable[str]) -> dict[str, str]:
     for flag in flags:
         key, sep, value = flag.partition("=")
         if not sep or not key.strip():
-            problems.append(Text(f"--set {flag}: expected key=value", f"--set {flag}：应写成 key=value"))
+            shown = shorten(flag)
+            problems.append(Text(f"--set {shown}: expected key=value", f"--set {shown}：应写成 key=value"))
             continue
         values[key.strip()] = value
     if problems:

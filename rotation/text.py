@@ -17,3 +17,12 @@ class Text:
 
     def pick(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+# Characters of a value that a refusal quotes: a pasted page is not echoed whole.
+SHOWN_CHARACTERS = 80
+
+
+def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """``text``, cut to its first ``limit`` characters and … when it is longer."""
+    return text if len(text) <= limit else f"{text[:limit]}…"

@@ -81,7 +81,9 @@ def test_alliance_leader_min_at_most_alliance_max(leaders: int, maximum: int, re
 @pytest.mark.parametrize("name", ["alliance_leader_min", "kg_exchange_min"])
 def test_new_minimums_are_whole_non_negative_numbers(name: str) -> None:
     assert getattr(Parameters().updated({name: "0"}, "--set"), name) == 0
-    assert refusal({name: -1}).lines("en") == [f"--set: parameter {name} must not be negative (found: -1)"]
+    assert refusal({name: -1}).lines("en") == [
+        f"--set: parameter {name} must lie between 0 and 100000 (found: -1)"
+    ]
     assert refusal({name: "1.5"}).lines("en") == [
         f"--set: parameter {name}: is not a whole number (found: '1.5')"
     ]

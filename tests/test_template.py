@@ -14,7 +14,7 @@ from reports.input_workbook import ID_COLUMNS, VALIDATED_ROWS, write_template
 from reports.legend import RULES_DOC
 from reports.xlsx import OutputExistsError
 from rotation.catalogue import CATALOGUE, RuleId
-from rotation.parameters import Parameters, format_value
+from rotation.parameters import Parameters, allowed_values, format_value
 from rotation.workbook.loader import load_workbook as load_input
 from rotation.workbook.schema import INPUT_SHEETS, PARAMETERS, PINS, STAFF, TEMPLATE_NOTE_COLUMNS, Kind
 
@@ -167,9 +167,10 @@ def test_the_parameters_sheet_lists_every_parameter_with_default_and_meaning(
     rows = list(book[PARAMETERS.label(lang)].iter_rows(min_row=2, values_only=True))
     defaults = Parameters()
     assert [row[0] for row in rows] == [field.name for field in fields(Parameters)]
-    for name, value, default, rules, meaning in rows:
+    for name, value, default, rules, meaning, allowed in rows:
         assert value is None, name  # blank: the default applies until the planner writes a value
         assert meaning, name
+        assert allowed == allowed_values(name), name
         if name == "effective_date":
             assert default is None  # computed from today; the meaning says how
         else:
@@ -183,6 +184,7 @@ def test_the_parameters_sheet_lists_every_parameter_with_default_and_meaning(
                 assert name in rule.meaning.en and f"{code} {rule.describe(lang)}" in meaning
     by_name = {row[0]: row for row in rows}
     assert by_name["teacher_tenure_years"][2:4] == ("6", "T1")
+    assert by_name["male_exempt_age"][5] == "0 – 120"  # issue 13: every parameter's range is listed
     assert "N1" in by_name["hard"][3] and "G4" in by_name["soft"][3]
 
 

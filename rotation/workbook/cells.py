@@ -17,6 +17,7 @@ from rotation.codes import Coded, normalize_text
 from rotation.dates import parse_date_text
 from rotation.domain import PinKind
 from rotation.idnumber import IdNumber, IdNumberError, parse_id_number
+from rotation.parameters import EARLIEST_DATE, LATEST_DATE, MAX_YEARS
 from rotation.text import Text
 
 
@@ -79,11 +80,14 @@ _PIN_KINDS: dict[str, PinKind] = {
 
 
 class CellError(ValueError):
-    """A cell that cannot be read as its column's type; ``text`` says how it is wrong."""
+    """A cell that cannot be read as its column's type; ``text`` says how it is wrong, and
+    ``show_found`` whether the cell's value helps to see it (not when calamine's reading of it would
+    mislead)."""
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text, *, show_found: bool = True) -> None:
         super().__init__(text.en)
         self.text = text
+        self.show_found = show_found
 
 
 _NOT_TEXT = Text("not text", "不是文本")
@@ -125,15 +129,25 @@ def to_text(cell: Cell) -> str | None:
 
 def to_date(cell: Cell) -> date | None:
     if type(cell) is date:
-        return cell
+        return _dated(cell)
     if type(cell) is datetime:
-        return cell.date()
+        return _dated(cell.date())
+    if type(cell) is time:
+        # calamine reads a date cell holding 0 or a negative serial (Excel shows ####) as 00:00:00.
+        raise CellError(
+            Text(
+                "a date cell holding a time of day, or zero or a negative number (Excel shows ####), "
+                "not a date",
+                "日期单元格中是一天中的时间，或是零或负数（Excel 显示为 ####），不是日期",
+            ),
+            show_found=False,
+        )
     if type(cell) is str:
         if not cell.strip():
             return None
         parsed = parse_date_text(cell)
         if parsed is not None:
-            return parsed
+            return _dated(parsed)
         raise CellError(
             Text(
                 "not a date (write 2019-09-01, 2019/9/1, 2019.09.01, 2019年9月1日 or an Excel date)",
@@ -148,6 +162,13 @@ def to_date(cell: Cell) -> date | None:
             )
         )
     raise CellError(_NOT_A_DATE)
+
+
+def _dated(day: date) -> date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        first, last = EARLIEST_DATE.isoformat(), LATEST_DATE.isoformat()
+        raise CellError(Text(f"outside {first} to {last}", f"不在 {first} 至 {last} 之间"))
+    return day
 
 
 def to_count(cell: Cell) -> int | None:
@@ -186,10 +207,24 @@ def to_number(cell: Cell) -> float | None:
     raise CellError(_NOT_A_NUMBER)
 
 
+def count_reader(high: int) -> Callable[[Cell], int | None]:
+    """A converter to a count of at most ``high``: a typo of 1e300 is refused, not planned with."""
+
+    def read(cell: Cell) -> int | None:
+        count = to_count(cell)
+        if count is not None and count > high:
+            raise CellError(Text(f"must lie between 0 and {high:,}", f"必须在 0 到 {high} 之间"))
+        return count
+
+    return read
+
+
 def to_years(cell: Cell) -> float | None:
     years = to_number(cell)
     if years is not None and years < 0:
         raise CellError(Text("negative, but a number of years cannot be", "为负数，但年数不能为负"))
+    if years is not None and years > MAX_YEARS:
+        raise CellError(Text(f"must lie between 0 and {MAX_YEARS}", f"必须在 0 到 {MAX_YEARS} 之间"))
     return years
 
 

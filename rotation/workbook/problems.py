@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rotation.text import Text
+from rotation.text import Text, shorten
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +66,9 @@ class WorkbookError(Exception):
 
 def _show(found: object) -> str:
     if isinstance(found, str):
-        return repr(found)
+        return shorten(repr(found))
     if isinstance(found, date):
         return found.isoformat()
     if isinstance(found, float) and found.is_integer():
-        return str(int(found))
-    return str(found)
+        return shorten(str(int(found)))
+    return shorten(str(found))

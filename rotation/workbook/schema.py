@@ -181,7 +181,12 @@ INPUT_SHEETS: tuple[Sheet, ...] = (SCHOOLS, GROUPS, STAFF, HISTORY, SUBJECT_MINI
 # them from here, and the loader passes over them without listing them as ignored.
 TEMPLATE_SHEETS: tuple[Sheet, ...] = (Sheet("instructions", "说明", ()), Sheet("legend", "说明", ()))
 TEMPLATE_NOTE_COLUMNS: dict[str, tuple[Column, ...]] = {
-    PARAMETERS.key: (_text("default", "默认值"), _text("rules", "相关规则"), _text("meaning", "含义")),
+    PARAMETERS.key: (
+        _text("default", "默认值"),
+        _text("rules", "相关规则"),
+        _text("meaning", "含义"),
+        _text("allowed", "取值范围"),
+    ),
 }
 
 

@@ -24,15 +24,15 @@ from rotation.codes import (
 )
 from rotation.domain import Group, HistoryEntry, Pin, PinKind, School, StaffMember, SubjectMinimum
 from rotation.idnumber import IdNumber
-from rotation.parameters import PARAMETERS_SHEET, ParameterError, Parameters
+from rotation.parameters import MAX_PEOPLE, MAX_YEARS, PARAMETERS_SHEET, ParameterError, Parameters
 from rotation.text import Text
 from rotation.workbook.cells import (
     EXCEL_ERROR,
     ExcelError,
     code_reader,
+    count_reader,
     is_blank_cell,
     to_bool,
-    to_count,
     to_date,
     to_id_number,
     to_latitude,
@@ -45,6 +45,9 @@ from rotation.workbook.schema import HISTORY, PARAMETERS, SCHOOLS, STAFF
 from rotation.workbook.tables import Report, Table
 
 A = TypeVar("A", Gender, date)  # what an id number says about a person
+
+# More students than any school has; a school's staff counts are bounded by MAX_PEOPLE.
+MAX_STUDENTS = 1_000_000
 
 _REQUIRED = Text("blank, but a value is required", "为空，但此项必填")
 _LEADER_REQUIRED = Text(
@@ -129,8 +132,8 @@ def read_schools(table: Table | None) -> tuple[dict[str, School], set[str] | Non
         table.column("stage", code_reader(Stage), _REQUIRED),
         table.column("area", code_reader(Area), _REQUIRED),
         table.column("category", code_reader(Category)),
-        table.column("students", to_count, _REQUIRED),
-        table.column("staff_quota", to_count),
+        table.column("students", count_reader(MAX_STUDENTS), _REQUIRED),
+        table.column("staff_quota", count_reader(MAX_PEOPLE)),
         table.column("small_school", to_bool),
         table.column("latitude", to_latitude),
         table.column("longitude", to_longitude),
@@ -353,7 +356,7 @@ def _staff_rows(table: Table, school_ids: set[str] | None) -> list[_StaffRow]:
         "band": table.column("band", code_reader(Band)),
         "honor": table.column("honor", code_reader(Honor)),
         "child_birth_date": table.column("child_birth_date", to_date),
-        "other_schools_3y": table.column("other_schools_3y", to_count),
+        "other_schools_3y": table.column("other_schools_3y", count_reader(MAX_YEARS)),
         "rural_years": table.column("rural_years", to_years),
         "exchange_start_date": table.column("exchange_start_date", to_date),
         "override": table.column("override", code_reader(Override)),
@@ -598,7 +601,7 @@ def read_subject_minimums(table: Table | None, school_ids: set[str] | None) -> t
         table.references("school_id", school_ids, SCHOOLS, _REQUIRED),
         table.column("subject", to_text, _REQUIRED),
         table.column("band", code_reader(Band)),
-        table.column("min_teachers", to_count, _REQUIRED),
+        table.column("min_teachers", count_reader(MAX_PEOPLE), _REQUIRED),
         strict=True,
     )
     minimums: list[SubjectMinimum] = []

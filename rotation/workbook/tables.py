@@ -128,7 +128,7 @@ class Table:
                 # Many optional cells are empty: they need no converter call.
                 value = None if cell == "" else convert(cell)
             except CellError as error:
-                self.problem(index, key, error.text, cell)
+                self.problem(index, key, error.text, cell if error.show_found else None)
                 value = None
             else:
                 if value is None and blank is not None:
