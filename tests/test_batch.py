@@ -159,9 +159,11 @@ def test_the_plan_is_the_one_rotation_solve_writes(tmp_path: Path, tiny_path: Pa
     from rotation.cli.main import main
 
     folder = _inputs(tmp_path / "in", tiny_path, ["tiny.xlsx"])
-    run_batch(_jobs(folder), tmp_path / "out", SETTINGS, EngineChoice("local", 1))
+    settings = BatchSettings(time_limit_s=30.0, seed=3)
+    run_batch(_jobs(folder), tmp_path / "out", settings, EngineChoice("local", 1))
     solved = tmp_path / "solve.xlsx"
-    cli = CliRunner().invoke(main, ["solve", str(folder / "tiny.xlsx"), "-o", str(solved), "--workers", "1"])
+    args = ["solve", str(folder / "tiny.xlsx"), "-o", str(solved), "--workers", "1", "--seed", "3"]
+    cli = CliRunner().invoke(main, args)
     assert cli.exit_code == 0, cli.output
     batch_book = CalamineWorkbook.from_path(str(tmp_path / "out" / "tiny.xlsx"))
     solve_book = CalamineWorkbook.from_path(str(solved))
@@ -170,10 +172,15 @@ def test_the_plan_is_the_one_rotation_solve_writes(tmp_path: Path, tiny_path: Pa
         assert (
             batch_book.get_sheet_by_name(sheet).to_python() == solve_book.get_sheet_by_name(sheet).to_python()
         )
-    run = {row["项目"]: row["值"] for row in _rows(tmp_path / "out" / "tiny.xlsx", "运行信息")}
-    # The input travelled as bytes: the run sheet still names the file and its hash.
-    assert run["input_file"] == "tiny.xlsx" and run["method"] == "cp-sat"
-    assert run["input_sha256"] == hashlib.sha256(tiny_path.read_bytes()).hexdigest()
+    # The input travelled as bytes: the run sheet still names the file, its hash and the plan's lineage.
+    timed = {"wall_time_s"}
+    batch_run = {r["项目"]: r["值"] for r in _rows(tmp_path / "out" / "tiny.xlsx", "运行信息")}
+    solve_run = {r["项目"]: r["值"] for r in _rows(solved, "运行信息")}
+    assert {k: v for k, v in batch_run.items() if k not in timed and not k.startswith("目标层级")} == {
+        k: v for k, v in solve_run.items() if k not in timed and not k.startswith("目标层级")
+    }
+    assert batch_run["input_file"] == "tiny.xlsx" and batch_run["seed"] == 3
+    assert batch_run["input_sha256"] == hashlib.sha256(tiny_path.read_bytes()).hexdigest()
 
 
 # --------------------------------------------------------------------------- resuming

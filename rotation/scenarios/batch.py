@@ -263,7 +263,8 @@ def solve_job(content: WorkbookContent, overrides: Mapping[str, str], settings: 
         assert run.source is not None
         try:
             out = path.parent / "plan" / path.name
-            facts = plan_facts(run.source, plan, "cp-sat", time.perf_counter() - started, settings.lang)
+            elapsed = time.perf_counter() - started
+            facts = plan_facts(run.source, plan, "cp-sat", elapsed, settings.lang, seed=settings.seed)
             write_plan_workbook(
                 out,
                 run.roster,
