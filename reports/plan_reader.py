@@ -203,6 +203,11 @@ class PlanData:
 
 def read_plan_workbook(path: Path) -> PlanData:
     """The plan workbook at ``path``; PlanReadError with every problem when it cannot be read."""
+    return plan_from_sheets(path, read_sheets(path))
+
+
+def read_sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's rows of the workbook at ``path``, by title; PlanReadError when it cannot be read."""
     try:
         book = open_xlsx(path, read_only=True, data_only=True)
     except FileNotFoundError as error:
@@ -214,10 +219,9 @@ def read_plan_workbook(path: Path) -> PlanData:
         )
         raise PlanReadError([sentence]) from error
     try:
-        sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
     finally:
         book.close()
-    return plan_from_sheets(path, sheets)
 
 
 def plan_from_sheets(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> PlanData:
