@@ -10,15 +10,21 @@ Plain click commands; rotation/cli/main.py registers them.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rotation.cli.common import EXIT_INFEASIBLE, FORCE, INCLUDE_SENSITIVE, LANG, bad_input_exits, fail
 from rotation.cli.language import TextCommand, argument, option
 from rotation.cli.messages import messages_for
+from rotation.lineage import Lineage
+
+if TYPE_CHECKING:
+    from reports.plan_diff import PlanDiff
+    from reports.plan_reader import ObligationRow
 from rotation.text import Text
 
 INPUT = argument(
@@ -132,3 +138,111 @@ def verify(
             EXIT_INFEASIBLE,
         )
     click.echo(text.say(Text("The plan keeps every hard rule.", "方案遵守全部硬性规则。")))
+
+
+OLD_PLAN = argument(
+    "old_path", metavar=Text("OLD.xlsx", "原方案.xlsx"), type=click.Path(dir_okay=False, path_type=Path)
+)
+NEW_PLAN = argument(
+    "new_path", metavar=Text("NEW.xlsx", "新方案.xlsx"), type=click.Path(dir_okay=False, path_type=Path)
+)
+# Lines printed per list (people, schools, obligations); the workbook (-o) has them all.
+SHOWN = 20
+
+
+def print_lineages(lineages: Sequence[tuple[Text, Lineage]], lang: str) -> None:
+    """Where each plan came from: its id and the hashes of its input, draft and pins."""
+    for label, lineage in lineages:
+        lines = lineage.lines() or [Text("no lineage recorded", "未记录来源")]
+        said = Text("; ".join(line.en for line in lines), "；".join(line.zh for line in lines))
+        click.echo(Text(f"{label.en}: {said.en}", f"{label.zh}：{said.zh}").pick(lang))
+
+
+@click.command(
+    "diff",
+    cls=TextCommand,
+    text=Text(
+        "Compare two plan workbooks: people added, dropped and redirected, each school's moves, the "
+        "obligations whose status changed, and the two runs' parameters and lineage.",
+        "比较两份方案工作簿：新增、取消和改变去向的人员，各校调出调入，达标情况改变的指标，"
+        "以及两次运行的参数和来源。",
+    ),
+)
+@OLD_PLAN
+@NEW_PLAN
+@OPTIONAL_OUTPUT
+@LANG
+@FORCE
+def diff(old_path: Path, new_path: Path, output: Path | None, lang: str, force: bool) -> None:
+    from reports.plan_diff import diff_plans, write_diff_workbook
+    from reports.plan_reader import read_plan_workbook
+    from reports.xlsx import check_output_path
+
+    text = messages_for(lang)
+    with review_input_exits(lang):
+        if output is not None:
+            check_output_path(output, force=force, protect=[old_path, new_path])
+        found = diff_plans(read_plan_workbook(old_path), read_plan_workbook(new_path))
+        if output is not None:
+            write_diff_workbook(output, found, lang, force=force, protect=[old_path, new_path])
+    old_label = Text(f"old {old_path.name}", f"原方案 {old_path.name}")
+    new_label = Text(f"new {new_path.name}", f"新方案 {new_path.name}")
+    print_lineages([(old_label, found.lineages[0]), (new_label, found.lineages[1])], lang)
+    for line in diff_lines(found):
+        click.echo(text.say(line))
+    if output is not None:
+        click.echo(text.written(output))
+
+
+def diff_lines(found: PlanDiff) -> Iterator[Text]:
+    """What ``diff`` prints after the lineages: people, schools, obligations, parameters."""
+    from reports.labels import part_text
+    from reports.plan_diff import Kind, describe
+
+    counts = found.counts()
+    kinds = (Kind.ADDED, Kind.DROPPED, Kind.REDIRECTED, Kind.RETURN_OR_EXTENSION, Kind.WALK, Kind.OTHER)
+    summary = Text(
+        ", ".join(f"{k.en} {counts[k.en]}" for k in kinds), "，".join(f"{k.zh} {counts[k.en]}" for k in kinds)
+    )
+    people = len(found.people)
+    yield Text(f"People changed: {people} ({summary.en})", f"变化人员：{people} 人（{summary.zh}）")
+    for person in found.people[:SHOWN]:
+        change = person.change
+        before, after = (
+            describe(change.before, change.walks_before),
+            describe(change.after, change.walks_after),
+        )
+        who = f"  {person.staff_id} {person.name} {person.school_id}"
+        yield Text(
+            f"{who}  {person.kind.en}: {before.en} → {after.en}",
+            f"{who}  {person.kind.zh}：{before.zh} → {after.zh}",
+        )
+    if people > SHOWN:
+        yield Text(f"  … and {people - SHOWN} more", f"  ……另有 {people - SHOWN} 人")
+    schools = len(found.schools)
+    yield Text(f"Schools whose moves changed: {schools}", f"调出调入有变化的学校：{schools} 所")
+    for flow in found.schools[:SHOWN]:
+        out, into = f"{flow.out_old} → {flow.out_new}", f"{flow.in_old} → {flow.in_new}"
+        yield Text(
+            f"  {flow.school_id}: out {out}, in {into}", f"  {flow.school_id}：调出 {out}，调入 {into}"
+        )
+    obligations = len(found.obligations)
+    yield Text(f"Obligations whose status changed: {obligations}", f"达标情况改变的指标：{obligations} 项")
+    for row in found.obligations[:SHOWN]:
+        where = Text(
+            " ".join(x for x in (row.rule, row.group_id, row.school_id, row.part) if x),
+            " ".join(x for x in (row.rule, row.group_id, row.school_id, part_text(row.part, "zh")) if x),
+        )
+        was, now = _met(row.old), _met(row.new)
+        yield Text(f"  {where.en}: {was.en} → {now.en}", f"  {where.zh}：{was.zh} → {now.zh}")
+    yield Text("Parameters that differ:", "不同的参数：")
+    for name, old, new in found.changed_parameters:
+        yield Text(f"  {name}: {old or '-'} → {new or '-'}", f"  {name}：{old or '-'} → {new or '-'}")
+    if not found.changed_parameters:
+        yield Text("  none", "  无")
+
+
+def _met(row: ObligationRow | None) -> Text:
+    if row is None:
+        return Text("absent", "无此行")
+    return Text("met", "达标") if row.met else Text("not met", "未达标")
