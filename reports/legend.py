@@ -255,6 +255,13 @@ _OWN_NOTES: dict[str, tuple[Text, tuple[RuleId, ...]]] = {
         ),
         tuple(rule_id for rule_id in CATALOGUE if rule_id in SOFT_BY_DEFAULT),
     ),
+    "bureau_name": (
+        Text(
+            "The bureau's name, signed at the foot of the personal notices and the public list.",
+            "个人交流通知书和公示名单落款的教育行政部门名称。",
+        ),
+        (),
+    ),
     "objective_mode": (
         Text(
             "lexicographic: the objective levels O1–O7 strictly one after another; weighted: one "

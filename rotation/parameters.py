@@ -38,6 +38,8 @@ LATEST_DATE = date(2200, 12, 31)
 # and small enough that every sum the model makes of them stays exact.
 MAX_PEOPLE = 100_000
 MAX_YEARS = 100
+# A name printed on the papers (bureau_name): one line at the foot of an A4 page.
+MAX_NAME_LENGTH = 40
 
 
 def _within(default: Any, low: Any, high: Any) -> Any:
@@ -92,6 +94,8 @@ class Parameters:
     soft: frozenset[RuleId] = frozenset()
     hard: frozenset[RuleId] = frozenset()
     objective_mode: ObjectiveMode = "lexicographic"
+    # Papers: the bureau that signs the personal notices and the public list (公示名单).
+    bureau_name: str = "区教育体育局"
 
     def is_soft(self, rule_id: RuleId | str) -> bool:
         """Whether ``rule_id`` is a penalty rather than a constraint in this run."""
@@ -198,6 +202,8 @@ def allowed_values(name: str) -> str:
     if limits is not None:
         return " – ".join(format_value(limit) for limit in limits)
     kind = str(next(f.type for f in fields(Parameters) if f.name == name))
+    if kind == "str":
+        return f"1 – {MAX_NAME_LENGTH} 字 (characters)"
     if kind in _CHOICES:
         return ", ".join(_CHOICES[kind])
     return ", ".join(sorted(SWITCHABLE_RULES))
@@ -270,12 +276,22 @@ def _coerce(key: str, annotation: object, raw: object) -> object:
         return _to_float(raw)
     if kind == "frozenset[RuleId]":
         return _to_rules(raw)
+    if kind == "str":
+        return _to_name(raw)
     if kind in _CHOICES:
         allowed = _CHOICES[kind]
         if not isinstance(raw, str) or raw.casefold() not in allowed:
             raise _BadValue(f"must be one of {', '.join(allowed)}", f"必须是以下之一：{', '.join(allowed)}")
         return raw.casefold()
     raise AssertionError(f"parameter {key} has an unhandled type {kind}")
+
+
+def _to_name(raw: object) -> str:
+    if not isinstance(raw, str) or not 0 < len(raw) <= MAX_NAME_LENGTH:
+        raise _BadValue(
+            f"must be a name of 1 to {MAX_NAME_LENGTH} characters", f"须为 1 至 {MAX_NAME_LENGTH} 个字的名称"
+        )
+    return raw
 
 
 def _to_date(raw: object) -> date:
