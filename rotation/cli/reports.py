@@ -111,18 +111,56 @@ def school_names(plan: PlanData, input_path: Path | None, force: bool, lang: str
     help=Text("Directory.", "输出文件夹。"),
 )
 @INPUT
+@option(
+    "--personal",
+    is_flag=True,
+    help=Text(
+        "Write one A4 personal notice (个人交流通知书) per mover, in one workbook per school left, instead "
+        "of the schools' notices.",
+        "为每名交流人员写出一页 A4 个人交流通知书（每所调出学校一个工作簿），代替各校通知。",
+    ),
+)
+@option(
+    "--public",
+    is_flag=True,
+    help=Text(
+        "Write the public list (公示名单): by school, name, post, subject and destination only.",
+        "写出公示名单：按学校列出姓名、岗位、任教学科和交流学校，不含其他个人信息。",
+    ),
+)
 @LANG
 @FORCE
-def notices(plan_path: Path, out_dir: Path, input_path: Path | None, lang: str, force: bool) -> None:
+def notices(
+    plan_path: Path,
+    out_dir: Path,
+    input_path: Path | None,
+    personal: bool,
+    public: bool,
+    lang: str,
+    force: bool,
+) -> None:
     from reports.notices import write_notices
+    from reports.papers import write_papers
     from reports.plan_reader import read_plan_workbook
 
     with plan_input_exits(lang):
         plan = read_plan_workbook(plan_path)
         names = school_names(plan, input_path, force, lang)
         protect = [plan_path] + ([input_path] if input_path is not None else [])
-        written = write_notices(plan, out_dir, names, force=force, protect=protect)
-    click.echo(messages_for(lang).notices_written(len(written), out_dir))
+        if personal or public:
+            written = write_papers(
+                plan, out_dir, names, personal=personal, public=public, force=force, protect=protect
+            )
+        else:
+            written = write_notices(plan, out_dir, names, force=force, protect=protect)
+    if personal or public:
+        click.echo(
+            Text(
+                f"{len(written)} file(s) written: {out_dir}", f"已写出 {len(written)} 个文件: {out_dir}"
+            ).pick(lang)
+        )
+    else:
+        click.echo(messages_for(lang).notices_written(len(written), out_dir))
 
 
 @click.command(
