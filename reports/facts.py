@@ -59,14 +59,26 @@ def plan_facts(
     return facts
 
 
+# What ended a level before its optimum was proven (LevelResult.limit), as the run sheet says it.
+LEVEL_LIMITS: dict[str, Text] = {
+    "time": Text("ended by the time limit (--time-limit)", "因时限（--time-limit）结束"),
+    "work": Text(
+        "ended by the work limit (--work-limit; the same seed gives the same plan)",
+        "因计算量上限（--work-limit）结束（种子相同则方案相同）",
+    ),
+    "stop": Text("stopped by a signal", "被信号中止"),
+}
+
+
 def level_fact(level: LevelResult, lang: str) -> tuple[str, str]:
-    """The run sheet's row for one objective level: its name and figures."""
+    """The run sheet's row for one objective level: its name and figures, and which limit ended it."""
     status = status_text(level.status.value, lang)
     name = Text(f"level {level.name}", f"目标层级 {level_title(level.name).zh}")
+    limit = LEVEL_LIMITS.get(level.limit)
     figures = Text(
         f"{status}; objective {level.objective:g}; bound {level.best_bound:g}; "
-        f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s",
+        f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s" + (f"; {limit.en}" if limit else ""),
         f"{status}；目标值 {level.objective:g}；界 {level.best_bound:g}；"
-        f"差距 {level.gap:.4f}；{level.wall_time_s:.2f} 秒",
+        f"差距 {level.gap:.4f}；{level.wall_time_s:.2f} 秒" + (f"；{limit.zh}" if limit else ""),
     )
     return name.pick(lang), figures.pick(lang)

@@ -23,19 +23,23 @@ from reports.legend import legend_sheet
 from reports.plan_reader import Assignment, PlanData
 from reports.xlsx import (
     A4_PAPER,
-    OutputError,
+    IN_MEMORY,
     SheetData,
     add_sheet,
-    atomic_output,
-    check_output_path,
+    atomic_folder,
+    check_path_length,
     looks_like_formula,
     text_width,
 )
 from rotation.catalogue import CATALOGUE, codes_in
-from rotation.text import Text
 
 # Text stays text: no formulas, numbers or links made from what the plan says.
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+WORKBOOK_OPTIONS = {
+    **IN_MEMORY,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 TITLE = "教师交流轮岗人员通知"
 HEADERS: tuple[str, ...] = (
     "类别",
@@ -61,6 +65,13 @@ LINE_HEIGHT = 15
 HEADER_ROW = 3  # zero-based: title, school, blank line, then the table
 # Characters Windows and macOS refuse (or misread) in a file name.
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# Names Windows keeps for devices, whatever follows the first dot (CON.xlsx is the console).
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))]
+)
+# Characters of a notice's name before .xlsx: 80 Chinese characters are 240 bytes, within the 255
+# a name may have, and leave room for the folder on Windows (260 characters in all).
+MAX_STEM = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +89,45 @@ class Notice:
         return self.school_name or self.school_id
 
 
-def notice_file_name(school_id: str, school_name: str | None) -> str:
-    """``<school_id>-<school name>.xlsx``, or ``<school_id>.xlsx`` without a name; unsafe characters as _."""
-    stem = f"{school_id}-{school_name}" if school_name else school_id
-    return _UNSAFE_IN_NAME.sub("_", stem).strip(" .") + ".xlsx"
+def notice_file_name(school_id: str, school_name: str | None, suffix: str = "") -> str:
+    """``<school_id>-<school name>.xlsx``, or ``<school_id>.xlsx`` without a name, safe on every system:
+    unsafe characters as _, a Windows device name (CON, NUL, …) prefixed with _, the name part cut
+    so that the stem has at most MAX_STEM characters; ``suffix`` tells apart names that would
+    collide."""
+    school_id = _UNSAFE_IN_NAME.sub("_", school_id).strip(" .")[:MAX_STEM] or "_"
+    stem = school_id
+    if school_name:
+        room = MAX_STEM - len(school_id) - len(suffix) - 1
+        name = _UNSAFE_IN_NAME.sub("_", school_name).strip(" .")[: max(room, 0)].rstrip(" .")
+        stem = f"{school_id}-{name}" if name else school_id
+    stem = stem[: MAX_STEM - len(suffix)] + suffix
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        stem = f"_{stem}"
+    return stem + ".xlsx"
 
 
 def plan_notices(plan: PlanData, out_dir: Path, names: Mapping[str, str] | None = None) -> list[Notice]:
-    """A notice for every school of the plan, even one nobody leaves or joins: it learns that too."""
+    """A notice for every school of the plan, even one nobody leaves or joins: it learns that too.
+
+    Two schools whose file names differ only by case (ids a1 and A1) would be one file on Windows
+    and macOS: the later ones get `` (2)``, `` (3)`` … in school order.
+    """
     names = names or {}
     notices = []
+    taken: set[str] = set()
     for school_id in plan.school_ids():
         name = names.get(school_id)
+        file_name = notice_file_name(school_id, name)
+        count = 1
+        while file_name.casefold() in taken:
+            count += 1
+            file_name = notice_file_name(school_id, name, f" ({count})")
+        taken.add(file_name.casefold())
         notices.append(
             Notice(
                 school_id,
                 name,
-                out_dir / notice_file_name(school_id, name),
+                out_dir / file_name,
                 tuple(a for a in plan.assignments if a.from_school_id == school_id),
                 tuple(a for a in plan.assignments if a.to_school_id == school_id),
             )
@@ -110,36 +143,21 @@ def write_notices(
     force: bool,
     protect: Sequence[Path] = (),
 ) -> list[Path]:
-    """Write every school's notice into ``out_dir``; the paths written, in school order.
+    """Write every school's notice into ``out_dir`` as one set; the paths written, in school order.
 
-    Every target is checked before the first is written, so a refusal leaves no partial set.
+    The set is written into a hidden folder beside ``out_dir`` and moved into place whole, so a
+    refusal, a failure or a signal leaves no partial set; over an older set (``force``) the old set
+    is replaced whole, never mixed with the new. Every name and path is checked before anything is
+    written. A folder holding anything but .xlsx files is never replaced.
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(
-            Text(
-                f"{out_dir}: is a file, not a directory for the notices",
-                f"{out_dir}：是文件，不是存放通知的文件夹",
-            )
-        )
     notices = plan_notices(plan, out_dir, names)
-    seen: set[Path] = set()
     for notice in notices:
-        if notice.path in seen:
-            raise OutputError(
-                Text(
-                    f"{notice.path}: two schools would share this file name",
-                    f"{notice.path}：两所学校的文件名相同",
-                )
-            )
-        seen.add(notice.path)
-        check_output_path(notice.path, force=force, protect=protect)
+        check_path_length(notice.path)
     label = dict(names or {})
-    for notice in notices:
-        with (
-            atomic_output(notice.path, force=force) as temporary,
-            xlsxwriter.Workbook(str(temporary), WORKBOOK_OPTIONS) as workbook,
-        ):
-            _write_notice(workbook, notice=notice, plan=plan, names=label)
+    with atomic_folder(out_dir, force=force, protect=protect) as staging:
+        for notice in notices:
+            with xlsxwriter.Workbook(str(staging / notice.path.name), WORKBOOK_OPTIONS) as workbook:
+                _write_notice(workbook, notice=notice, plan=plan, names=label)
     return [n.path for n in notices]
 
 

@@ -3,12 +3,18 @@
 Every workbook is written to a temporary file next to the target and renamed into
 place, so a reader never sees half a file and a failure leaves the old one intact.
 Text is always written as text, never as a formula, whatever it starts with.
+
+Nothing of a workbook is written anywhere else on the way: xlsxwriter assembles its parts in
+memory (by default it puts each sheet in a file of $TMPDIR, where an interrupted run would leave
+names and reasons behind), and on Linux the temporary file has no name until it is complete, so
+that even a killed run leaves nothing beside the target.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,7 +26,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from rotation.text import Text
+from rotation.text import Text, shorten
 
 Cell = str | int | float | bool | date | None
 
@@ -82,17 +88,60 @@ class ProtectedPathError(OutputError):
         self.path = path
 
 
+# Bytes of one file or folder name on the file systems a bureau uses (ext4, NTFS counts 255 UTF-16
+# units); a temporary name adds TEMPORARY_SUFFIX to an output's. Bytes of a whole path (Linux).
+MAX_NAME_BYTES = 255
+TEMPORARY_SUFFIX = len(".x.01234567.tmp")
+MAX_PATH_BYTES = 4096
+
+
 def check_output_path(path: Path, *, force: bool, protect: Sequence[Path] = ()) -> None:
-    """Refuse ``path`` if it is one of ``protect``, a directory, or (without ``force``) an existing file."""
-    for protected in protect:
-        if _same_file(path, protected):
-            raise ProtectedPathError(path, protected)
-    if path.is_dir():
+    """Refuse ``path`` if it is one of ``protect``, a directory, or (without ``force``) an existing file,
+    or if its name or the whole path is longer than a file system takes."""
+    check_path_length(path, TEMPORARY_SUFFIX)
+    try:
+        for protected in protect:
+            if _same_file(path, protected):
+                raise ProtectedPathError(path, protected)
+        if path.is_dir():
+            raise OutputError(
+                Text(f"{path}: is a directory, not an output file", f"{path}：是文件夹，不是输出文件")
+            )
+        exists = path.exists()
+    except OSError as error:
         raise OutputError(
-            Text(f"{path}: is a directory, not an output file", f"{path}：是文件夹，不是输出文件")
-        )
-    if path.exists() and not force:
+            Text(f"{path}: cannot be used ({error.strerror})", f"{path}：无法使用（{error.strerror}）")
+        ) from None
+    if exists and not force:
         raise OutputExistsError(path)
+
+
+def check_path_length(path: Path, added: int = 0) -> None:
+    """Refuse a path with a name of more than MAX_NAME_BYTES (less ``added``, for a name made from it)
+    or of more than MAX_PATH_BYTES in all, saying which, before anything is written."""
+    shown = shorten(str(path))
+    whole = len(os.fsencode(path.absolute()))
+    if whole > MAX_PATH_BYTES - added:
+        raise OutputError(
+            Text(
+                f"{shown}: the path is {whole} bytes long, more than the {MAX_PATH_BYTES - added} "
+                "an output path may have; choose a shorter one",
+                f"{shown}：路径长 {whole} 字节，超过输出路径允许的 {MAX_PATH_BYTES - added} 字节；"
+                "请选择较短的路径",
+            )
+        )
+    limit = MAX_NAME_BYTES - added
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > limit:
+            raise OutputError(
+                Text(
+                    f"{shown}: the name {shorten(part, 40)} is {size} bytes long, more than the {limit} a "
+                    "file or folder name may have here; choose a shorter one",
+                    f"{shown}：名称 {shorten(part, 40)} 长 {size} 字节，超过此处文件或文件夹名称允许的 "
+                    f"{limit} 字节；请选择较短的名称",
+                )
+            )
 
 
 def _same_file(path: Path, other: Path) -> bool:
@@ -129,14 +178,22 @@ def atomic_output(path: Path, *, force: bool, protect: Sequence[Path] = ()) -> I
 
     Every writer of the project's outputs goes through here, so a reader never sees half a file and
     a failure leaves an old file intact. The refusals of check_output_path come first; any OS or
-    xlsxwriter failure becomes an OutputError naming ``path``.
+    xlsxwriter failure becomes an OutputError naming ``path``. Where the system allows, the file is
+    made without a name (O_TMPFILE) and given one only when complete, so that not even SIGKILL
+    leaves it behind.
     """
     check_output_path(path, force=force, protect=protect)
     # Same directory, so that os.replace is a rename on one file system.
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    unnamed: int | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        yield temporary
+        unnamed = _unnamed_file(path.parent)
+        if unnamed is None:
+            yield temporary
+        else:
+            yield Path(f"/proc/self/fd/{unnamed}")
+            _name(unnamed, temporary)
         os.replace(temporary, path)
     except PermissionError as error:
         message = Text(
@@ -149,22 +206,130 @@ def atomic_output(path: Path, *, force: bool, protect: Sequence[Path] = ()) -> I
             Text(f"{path}: cannot be written ({error})", f"{path}：无法写入（{error}）")
         ) from error
     finally:
+        if unnamed is not None:
+            os.close(unnamed)
         # exists(), unlike unlink(missing_ok=True), also copes with a parent that is not a directory.
         if temporary.exists():
             temporary.unlink()
 
 
+@contextmanager
+def atomic_folder(out_dir: Path, *, force: bool, protect: Sequence[Path] = ()) -> Iterator[Path]:
+    """A hidden folder beside ``out_dir`` to write a set of files into; moved into place whole when the
+    block succeeds, and removed with what it holds when it fails (or a signal stops it).
+
+    Over an existing ``out_dir`` (``force``) the old set is replaced whole, never mixed with the new;
+    a folder holding anything but workbooks, or the plan or input, is never replaced. The refusals
+    come before anything is written; OS failures become an OutputError naming ``out_dir``.
+    """
+    check_path_length(out_dir, TEMPORARY_SUFFIX)
+    _check_set_folder(out_dir, force, protect)
+    staging = out_dir.with_name(f".{out_dir.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        staging.mkdir(parents=True)
+        yield staging
+        _move_into_place(staging, out_dir)
+    except (OSError, FileCreateError) as error:
+        raise OutputError(
+            Text(f"{out_dir}: cannot be written ({error})", f"{out_dir}：无法写入（{error}）")
+        ) from error
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_set_folder(out_dir: Path, force: bool, protect: Sequence[Path]) -> None:
+    """Refuse a file, a folder holding anything but workbooks or holding a protected file, and without
+    ``force`` any folder that is not empty."""
+    shown = shorten(str(out_dir))
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(
+                Text(
+                    f"{shown}: is a file, not a folder for the output files",
+                    f"{shown}：是文件，不是存放输出文件的文件夹",
+                )
+            )
+        entries = sorted(out_dir.iterdir()) if out_dir.is_dir() else []
+    except OSError as error:
+        raise OutputError(
+            Text(f"{shown}: cannot be used ({error.strerror})", f"{shown}：无法使用（{error.strerror}）")
+        ) from None
+    for entry in entries:
+        check_output_path(entry, force=True, protect=protect)  # the plan or input inside: refused
+        if entry.is_dir() or entry.suffix.casefold() != ".xlsx":
+            raise OutputError(
+                Text(
+                    f"{shown}: holds {entry.name!r}, which this command did not write; the folder is "
+                    "replaced whole, so choose an empty or new folder",
+                    f"{shown}：其中有 {entry.name!r}，不是本命令写出的文件；该文件夹会被整体替换，"
+                    "请选择空的或新的文件夹",
+                )
+            )
+    if entries and not force:
+        raise OutputError(
+            Text(
+                f"{shown}: already holds files; pass --force to replace the whole set",
+                f"{shown}：其中已有文件；要整体替换请加 --force",
+            )
+        )
+
+
+def _move_into_place(staging: Path, out_dir: Path) -> None:
+    """``staging`` renamed to ``out_dir``; an existing ``out_dir`` is first moved aside, then removed."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}.{secrets.token_hex(4)}.old")
+    os.rename(out_dir, old)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        os.rename(old, out_dir)  # the old set back in its place
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    """A file descriptor of a new file in ``folder`` without a name, or None where there is none
+    (not Linux, or a file system without O_TMPFILE); it is written through /proc/self/fd."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not Path("/proc/self/fd").is_dir():
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR, 0o644)
+    except OSError:
+        return None
+
+
+def _name(unnamed: int, temporary: Path) -> None:
+    """Give the unnamed file the name ``temporary``, in its folder."""
+    source = f"/proc/self/fd/{unnamed}"
+    folder = os.open(temporary.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        # With a directory descriptor os.link calls linkat, which follows the /proc link to the file
+        # (plain link() would try to link the /proc entry itself).
+        os.link(source, temporary.name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
+    except OSError:
+        # A file system that makes unnamed files but cannot name them: a copy, named for a moment.
+        with open(source, "rb") as data, open(temporary, "xb") as target:
+            shutil.copyfileobj(data, target)
+    finally:
+        os.close(folder)
+
+
+# xlsxwriter's parts in memory, not in files of $TMPDIR (see the module's docstring).
+IN_MEMORY = {"in_memory": True}
+
+
 def _write_sheets(target: Path, sheets: Sequence[SheetData], finish: Callable[[Any], None] | None) -> None:
     options = {
-        # Rows go out in order, so each sheet streams to disk instead of building up in memory.
-        "constant_memory": True,
+        **IN_MEMORY,
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
         "nan_inf_to_errors": True,
     }
-    # The context manager closes the workbook even on an error, which removes
-    # xlsxwriter's own per-sheet temporary files.
     with xlsxwriter.Workbook(str(target), options) as workbook:
         for sheet in sheets:
             add_sheet(workbook, sheet)

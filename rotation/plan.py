@@ -124,6 +124,9 @@ class LevelResult:
     best_bound: float
     gap: float
     wall_time_s: float
+    # What ended a level short of proving its optimum: "time" (--time-limit), "work" (--work-limit,
+    # reproducible) or "stop" (a signal); blank when it was not cut.
+    limit: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from solver.components import ComponentData
 from solver.counts import Count, difference
 from solver.objective import Level, Penalty, make_levels
 from solver.rules import RULES, Obligation, RuleContext
+from solver.stopping import StoppableSolver
 from solver.variables import Variables, make_variables
 
 
@@ -95,9 +96,13 @@ def make_solver(
     other way round: without presolve the enforced constraints stay out of the
     LP and proving a conflict takes seconds instead of milliseconds.
     ``work_limit`` bounds CP-SAT's deterministic time, which unlike the
-    clock gives the same answer on every run.
+    clock gives the same answer on every run. The solver stops on
+    solver.stopping.request_stop() (a signal).
     """
-    solver = cp_model.CpSolver()
+    solver = StoppableSolver()
+    # CP-SAT's own Ctrl-C handler, shared by the solves running side by side, aborts the process
+    # (std::bad_function_call); SIGINT is the command's to handle (solver.stopping stops the solves).
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.cp_model_presolve = presolve

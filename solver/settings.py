@@ -24,13 +24,18 @@ Engine = Literal["cp-sat", "mip"]
 class SolveOptions:
     """How to solve: ``time_limit_s`` for the whole solve, ``workers`` components solved side by side
     (0: one per CPU), ``seed`` for the solver, ``pins`` added to the roster's own, and the ``engine``
-    that optimises (the explanations of what does not happen always come from CP-SAT)."""
+    that optimises (the explanations of what does not happen always come from CP-SAT).
+
+    ``work_limit`` (None: none) bounds the whole solve in CP-SAT's deterministic time, shared among
+    the components by size and among the levels as they go: a solve it cuts gives the same plan
+    for the same seed, which one the clock cuts does not."""
 
     time_limit_s: float = 60.0
     workers: int = 0
     seed: int = 0
     pins: tuple[Pin, ...] = ()
     engine: Engine = "cp-sat"
+    work_limit: float | None = None
 
 
 DEFAULT_OPTIONS = SolveOptions()
@@ -44,6 +49,7 @@ class SolveSettings:
     deadline: float
     report: Progress
     engine: Engine = "cp-sat"
+    work: float | None = None  # this component's share of SolveOptions.work_limit
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())

@@ -33,6 +33,7 @@ from solver.objective import LEVEL_NAMES, Level, weighted_level
 from solver.principals import exchange_principals
 from solver.settings import DEFAULT_OPTIONS, Progress, SolveOptions, SolveSettings, level_label, progress_line
 from solver.solution import read_plan
+from solver.stopping import stop_requested
 
 # Status of a merged plan: the worst of its components.
 _SEVERITY = (
@@ -56,6 +57,10 @@ MIN_COMPONENT_SHARE_S = 1.0
 OVERCOMMIT = 4.0
 # An infeasible component gets at least this long to find the conflicting rules.
 MIN_EXPLAIN_S = 5.0
+# A small component may still take this much of the work limit (deterministic seconds).
+MIN_COMPONENT_WORK = 0.5
+# The share of its work limit a level must have used to count as stopped by it rather than the clock.
+WORK_REACHED = 0.99
 PROGRESS_INTERVAL_S = 0.25
 
 
@@ -91,7 +96,8 @@ def solve(
 
     def run(data: ComponentData) -> Plan:
         deadline = clock.deadline_for(len(data.staff))
-        return solve_component(data, SolveSettings(options.seed, deadline, report, options.engine))
+        work = _work_share(options.work_limit, len(data.staff), [len(c.staff) for c in components])
+        return solve_component(data, SolveSettings(options.seed, deadline, report, options.engine, work))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
         plans = list(pool.map(run, components))
@@ -106,6 +112,15 @@ def solve(
             )
         )
     return plan
+
+
+def _work_share(work_limit: float | None, size: int, sizes: list[int]) -> float | None:
+    """A component's share of the work limit, by its size alone: unlike the clock's shares it does
+    not depend on which component finishes first, so a cut-off solve is the same on every run."""
+    if work_limit is None:
+        return None
+    share = work_limit * max(1, size) / sum(max(1, other) for other in sizes)
+    return max(share, min(work_limit, MIN_COMPONENT_WORK))
 
 
 def check_pins(
@@ -235,6 +250,7 @@ def _optimise(
     results: list[LevelResult] = []
     solution: list[int] | None = None
     first_status = SolveStatus.UNKNOWN
+    work_left = settings.work
     for position, level in enumerate(levels):
         model.proto.clear_objective()
         if level.terms:
@@ -245,8 +261,12 @@ def _optimise(
             model.proto.solution_hint.values.extend(solution)
         # Up to twice a fair share of what is left, so time a level does not use flows to the next.
         budget = min(settings.remaining(), 2 * settings.remaining() / (len(levels) - position))
+        # The work limit is shared the same way, from the deterministic time the levels used.
+        work = None if work_left is None else min(work_left, 2 * work_left / (len(levels) - position))
         last = position == len(levels) - 1
-        result, found = _solve_level(built, level, settings, budget)
+        result, found, used = _solve_level(built, level, settings, budget, work)
+        if work_left is not None:
+            work_left = max(0.0, work_left - used)
         results.append(result)
         if position == 0:
             first_status = result.status
@@ -268,22 +288,36 @@ def _optimise(
 
 
 def _solve_level(
-    built: BuiltModel, level: Level, settings: SolveSettings, budget: float
-) -> tuple[LevelResult, list[int] | None]:
-    solver = make_solver(settings.seed, budget)
+    built: BuiltModel, level: Level, settings: SolveSettings, budget: float, work: float | None
+) -> tuple[LevelResult, list[int] | None, float]:
+    """The level's result and solution, and the deterministic time it used."""
+    solver = make_solver(settings.seed, budget, work_limit=work)
     label = level_label(built.data.label, level.name)
     callback = _LevelProgress(label, settings.report)
     started = time.monotonic()
     code = solver.solve(built.model, callback)
     wall = time.monotonic() - started
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    used = solver.response_proto.deterministic_time
+    limit = _limit(status, used, work)
     if not status.has_plan:
-        return LevelResult(level.name, status, 0.0, 0.0, 1.0, wall), None
+        return LevelResult(level.name, status, 0.0, 0.0, 1.0, wall, limit), None, used
     objective = solver.objective_value if level.terms else 0.0
     bound = solver.best_objective_bound if level.terms else 0.0
     gap = abs(objective - bound) / max(1.0, abs(objective))
     settings.report(progress_line(label, status, objective, bound, gap, wall))
-    return LevelResult(level.name, status, objective, bound, gap, wall), list(solver.response_proto.solution)
+    result = LevelResult(level.name, status, objective, bound, gap, wall, limit)
+    return result, list(solver.response_proto.solution), used
+
+
+def _limit(status: SolveStatus, used: float, work: float | None) -> str:
+    """What ended a level short of an answer (LevelResult.limit): a signal, the work limit or the clock."""
+    if status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
+        return ""
+    if stop_requested():
+        return "stop"
+    # CP-SAT checks its deterministic time between steps, so it stops a little past the limit.
+    return "work" if work is not None and used >= WORK_REACHED * work else "time"
 
 
 class _LevelProgress(cp_model.CpSolverSolutionCallback):
@@ -394,7 +428,9 @@ def _merge_levels(plans: list[Plan]) -> tuple[LevelResult, ...]:
         bound = sum(level.best_bound for level in parts)
         status = max((level.status for level in parts), key=_SEVERITY.index)
         gap = 1.0 if not status.has_plan else abs(objective - bound) / max(1.0, abs(objective))
-        merged.append(
-            LevelResult(name, status, objective, bound, gap, max(level.wall_time_s for level in parts))
-        )
+        limits = {level.limit for level in parts}
+        # A level the clock cut anywhere is not reproducible, whatever the work limit did elsewhere.
+        limit = next((kind for kind in ("stop", "time", "work") if kind in limits), "")
+        wall = max(level.wall_time_s for level in parts)
+        merged.append(LevelResult(name, status, objective, bound, gap, wall, limit))
     return tuple(merged)

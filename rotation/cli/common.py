@@ -5,17 +5,23 @@ Every command module imports from here, and ``rotation.cli.main`` gathers the co
 
 from __future__ import annotations
 
+import math
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from types import FrameType
+from typing import Any, NoReturn
 
 import click
 
-from rotation.cli.language import option
-from rotation.cli.messages import Messages
+from rotation.cli.language import TextGroup, lang_on_command_line, option, spoken
+from rotation.cli.messages import Messages, messages_for
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
 from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook, WorkbookError, load_workbook
@@ -23,6 +29,10 @@ from rotation.workbook.loader import LoadedWorkbook, WorkbookError, load_workboo
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
+# The longest --time-limit or --work-limit (a few weeks): far more than any district needs.
+MAX_SECONDS = 1_000_000
+# A run stopped by a signal exits as a shell reports it: 128 + the signal (130 SIGINT, 143 SIGTERM).
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 LANG = option(
     "--lang",
@@ -73,9 +83,29 @@ OUTPUT = option(
         "要写出的文件（不能是输入文件；已存在的文件须加 --force）。",
     ),
 )
+
+
+def _within(low: float, high: float, *, above_low: bool = False) -> Callable[..., Any]:
+    """A click callback refusing a number outside [low, high] (``above_low``: (low, high]), and nan,
+    which every comparison lets by: a usage error, exit 2, in the terminal's language."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+        if value is None:
+            return value
+        inside = (low < value if above_low else low <= value) and value <= high
+        if not inside or math.isnan(value):
+            bounds = f"{low}{'<' if above_low else '<='}x<={high}"
+            refusal = Text(f"{value} is not in the range {bounds}.", f"{value} 不在范围 {bounds} 内。")
+            raise click.BadParameter(refusal.pick(spoken()))
+        return value
+
+    return check
+
+
 WORKERS = option(
     "--workers",
     type=int,
+    callback=_within(0, 1024),
     default=0,
     metavar=Text("N", "N"),
     help=Text("Solver threads (0: every core).", "求解线程数（0：全部核心）。"),
@@ -83,6 +113,8 @@ WORKERS = option(
 SOLVE_SEED = option(
     "--seed",
     type=int,
+    # CP-SAT's random seed is a 32-bit integer.
+    callback=_within(-(2**31), 2**31 - 1),
     default=0,
     show_default=True,
     metavar=Text("N", "N"),
@@ -94,11 +126,27 @@ def time_limit_option(help_text: Text) -> Callable[[Callable[..., None]], Callab
     return option(
         "--time-limit",
         type=float,
+        callback=_within(0, MAX_SECONDS, above_low=True),
         default=60.0,
         show_default=True,
         metavar=Text("SECONDS", "秒"),
         help=help_text,
     )
+
+
+WORK_LIMIT = option(
+    "--work-limit",
+    type=float,
+    callback=_within(0, MAX_SECONDS, above_low=True),
+    default=None,
+    metavar=Text("UNITS", "单位"),
+    help=Text(
+        "Bound the solve by CP-SAT's deterministic time instead of the clock alone: a solve it cuts "
+        "short gives the same plan for the same seed on every run (the time limit still applies).",
+        "按 CP-SAT 的确定性计算量（而不只按时钟）限制求解：被它截断的求解，种子相同则每次方案相同"
+        "（时限仍然有效）。",
+    ),
+)
 
 
 INCLUDE_SENSITIVE = option(
@@ -163,6 +211,13 @@ def load_for_output(
     with bad_input_exits(text.lang):
         check_output_path(output, force=force, protect=[workbook])
         loaded = load(workbook, scenario, flags, effective_date)
+    roster = loaded.roster
+    record(
+        Text(
+            f"Read {workbook}: {len(roster.staff)} staff, {len(roster.schools)} schools",
+            f"已读取 {workbook}：教职工 {len(roster.staff)} 人，学校 {len(roster.schools)} 所",
+        )
+    )
     print_warnings(loaded.warnings, text)
     return loaded
 
@@ -178,7 +233,130 @@ def live_line(lang: str) -> Callable[[Text], None] | None:
         return None
 
     def show(line: Text) -> None:
+        _RUN.last_progress = line
         sys.stderr.write("\r\x1b[2K" + line.pick(lang))
         sys.stderr.flush()
 
     return show
+
+
+def watched(show: Callable[[Text], None] | None) -> Callable[[Text], None]:
+    """``show`` (or nothing), keeping the last progress line to say how far a stopped run got."""
+
+    def watch(line: Text) -> None:
+        _RUN.last_progress = line
+        if show is not None:
+            show(line)
+
+    return watch
+
+
+# -------------------------------------------------------------------------- signals
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; a KeyboardInterrupt, so that code that already handles Ctrl-C
+    (the batch's resumable runs) handles SIGTERM alike."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@dataclass
+class _Run:
+    """What the command in progress has done, to say so if a signal stops it."""
+
+    started: float = field(default_factory=time.perf_counter)
+    steps: list[Text] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    last_progress: Text | None = None
+
+
+_RUN = _Run()
+
+
+def record(step: Text) -> None:
+    """Note a step the command has finished (said if a signal stops it later)."""
+    _RUN.steps.append(step)
+
+
+def record_written(path: Path) -> None:
+    _RUN.written.append(path)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    # Only a solver module already imported can have solves running.
+    stopping = sys.modules.get("solver.stopping")
+    if stopping is not None:
+        stopping.request_stop()
+    raise Interrupted(signum)
+
+
+@contextmanager
+def stopped_by_signals(lang: str) -> Iterator[None]:
+    """Run a command so that SIGINT and SIGTERM stop it cleanly, at any phase.
+
+    The solves stop through CP-SAT's StopSearch (solver.stopping), the exception unwinds through the
+    writers (whose temporary files go with it), and the command says what it had done and that
+    nothing more was written (in ``lang``), then exits 130 (SIGINT) or 143 (SIGTERM).
+    """
+    global _RUN
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+    _RUN = _Run()
+    stopping = sys.modules.get("solver.stopping")
+    if stopping is not None:
+        stopping.clear_stop()
+    previous = {signum: signal.signal(signum, _on_signal) for signum in STOPPING_SIGNALS}
+    try:
+        yield
+    except Interrupted as stop:
+        _say_interrupted(stop.signum, lang)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _say_interrupted(signum: int, lang: str) -> NoReturn:
+    text = messages_for(lang)
+    name = signal.Signals(signum).name
+    elapsed = time.perf_counter() - _RUN.started
+    stopped = Text(
+        f"Stopped by {name} after {elapsed:.1f} s.", f"已被 {name} 中止（运行 {elapsed:.1f} 秒）。"
+    )
+    lines = [text.say(stopped), *(f"  {text.say(step)}" for step in _RUN.steps)]
+    if _RUN.last_progress is not None:
+        last = _RUN.last_progress
+        lines.append(text.say(Text(f"  Last progress: {last.en}", f"  最后进度：{last.zh}")))
+    if _RUN.written:
+        lines += [f"  {text.written(path)}" for path in _RUN.written]
+    else:
+        lines.append(
+            text.say(
+                Text(
+                    "No plan or other output was written, and no temporary file is left.",
+                    "未写出方案或其他输出文件，也没有留下临时文件。",
+                )
+            )
+        )
+    # Past the live line, if one was being rewritten.
+    fail(["", *lines] if sys.stderr.isatty() else lines, 128 + signum)
+
+
+class CommandGroup(TextGroup):
+    """The ``rotation`` group: every command runs under stopped_by_signals."""
+
+    _lang = "zh"
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        # What a command prints follows --lang alone (docs/decisions.md), a stop message too.
+        self._lang = lang_on_command_line(args) or "zh"
+        return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with stopped_by_signals(self._lang):
+            return super().invoke(ctx)

@@ -32,16 +32,21 @@ from rotation.cli.common import (
     SCENARIO,
     SET,
     SOLVE_SEED,
+    WORK_LIMIT,
     WORKERS,
+    CommandGroup,
     bad_input_exits,
     fail,
     live_line,
     load,
     load_for_output,
     print_warnings,
+    record,
+    record_written,
     time_limit_option,
+    watched,
 )
-from rotation.cli.language import TextGroup, TextOption, argument, option
+from rotation.cli.language import TextOption, argument, option
 from rotation.cli.messages import Messages, messages_for, pad
 from rotation.cli.reports import notices, report
 from rotation.cli.review import diff, verify
@@ -64,7 +69,7 @@ NOWHERE_SHOWN = 10
 
 
 @click.group(
-    cls=TextGroup,
+    cls=CommandGroup,
     text=Text(
         "Plan the yearly teacher and principal rotation (交流轮岗) of a district.",
         "规划全区教师和校长的年度交流轮岗。",
@@ -138,6 +143,8 @@ def sample(out: Path, size: str, seed: int, effective_date: datetime | None, lan
 
     day = effective_date.date() if effective_date else Parameters().effective_date
     with bad_input_exits(lang):
+        # The range every run's effective date is held to (a sample of year 1 cannot be generated).
+        Parameters().updated({"effective_date": day}, "--effective-date")
         roster = generate(size, seed, day)  # type: ignore[arg-type]
         write_input_workbook(out, roster, lang, parameters={"effective_date": day}, force=force)
     click.echo(messages_for(lang).sample_written(out, size, seed))
@@ -275,6 +282,7 @@ def print_nowhere(loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility]
     ),
 )
 @time_limit_option(Text("Seconds for the whole solve.", "整个求解的时限（秒）。"))
+@WORK_LIMIT
 @WORKERS
 @SOLVE_SEED
 @option(
@@ -300,6 +308,7 @@ def solve(
     scenario: Path | None,
     pins_file: Path | None,
     time_limit: float,
+    work_limit: float | None,
     workers: int,
     seed: int,
     method: str,
@@ -318,14 +327,19 @@ def solve(
     with bad_input_exits(lang):
         extra_pins = load_pins(pins_file, loaded.roster) if pins_file is not None else ()
     eligibility = assess_roster(loaded.roster, loaded.params)
-    options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins))
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(extra_pins), work_limit=work_limit
+    )
     show = live_line(lang)
     try:
-        plan = solve_by(cast(Method, method), loaded.roster, loaded.params, eligibility, options, show)
+        plan = solve_by(
+            cast(Method, method), loaded.roster, loaded.params, eligibility, options, watched(show)
+        )
     except PinError as error:
         fail([problem.pick(lang) for problem in error.problems])
     if show is not None:
         sys.stderr.write("\n")
+    record(Text(f"Solved: {plan.status}", f"已求解：{plan.status.label('zh')}"))
     if not plan.status.has_plan:
         code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
         fail([text.no_plan(plan.status), *(line.pick(lang) for line in plan.explanation)], code)
@@ -347,6 +361,7 @@ def solve(
             force=force,
             protect=[workbook],
         )
+    record_written(output)
     print_plan_summary(loaded, eligibility, plan, text)
     click.echo(text.written(output))
     click.echo(text.elapsed(time.perf_counter() - started))
