@@ -44,6 +44,7 @@ from rotation.text import Text
 from solver.model import BuiltModel
 from solver.objective import Level
 from solver.settings import Progress, SolveSettings, level_label, progress_line
+from solver.stopping import stop_requested
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model_helper
@@ -292,12 +293,19 @@ def _solve_level(
             )
         )
 
+    def stop_if_asked(event: HighsCallbackEvent) -> None:
+        # A signal (solver.stopping): HiGHS stops at its next check, as CP-SAT does.
+        if stop_requested():
+            event.interrupt()
+
     highs.cbMipImprovingSolution.subscribe(improved)
+    highs.cbMipInterrupt.subscribe(stop_if_asked)
     started = time.monotonic()
     try:
         highs.run()
     finally:
         highs.cbMipImprovingSolution.unsubscribe(improved)
+        highs.cbMipInterrupt.unsubscribe(stop_if_asked)
     wall = time.monotonic() - started
     model_status = highs.getModelStatus()
     info = highs.getInfo()
