@@ -200,14 +200,18 @@ def _row(kind: str, move: Assignment, names: Mapping[str, str]) -> tuple[str, ..
 
 
 def _write_notice(book: Any, *, notice: Notice, plan: PlanData, names: Mapping[str, str]) -> None:
-    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+    title_style = {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
+    title = book.add_format(title_style)
+    title_quoted = book.add_format({**title_style, "quote_prefix": True})
     plain = book.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
     quoted = book.add_format({"border": 1, "valign": "vcenter", "text_wrap": True, "quote_prefix": True})
     header = book.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "align": "center"})
     note = book.add_format({"italic": True})
     sheet = book.add_worksheet("通知")
     last_col = len(HEADERS) - 1
-    sheet.merge_range(0, 0, 0, last_col, f"{notice.title_name} {TITLE}", title)
+    heading = f"{notice.title_name} {TITLE}"
+    # A school name of =… or @… stays text when the title cell is edited, like every other cell.
+    sheet.merge_range(0, 0, 0, last_col, heading, title_quoted if looks_like_formula(heading) else title)
     when = plan.effective_date.isoformat() if plan.effective_date is not None else ""
     write_text(sheet, 1, 0, f"学校：{_school_label(notice.school_id, names)}    生效日期：{when}")
     widths = [text_width(h) for h in HEADERS]

@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from rotation.figures import EXTENDED, ChangedPerson, Comparison, Outcome, SchoolDelta, compute_kpis, visible
+from rotation.figures import (
+    EXTENDED,
+    MASKED_REASON,
+    ChangedPerson,
+    Comparison,
+    Outcome,
+    SchoolDelta,
+    compute_kpis,
+    visible,
+)
 from rotation.scenarios.solved import SolvedRun
 from rotation.text import Text
 
@@ -41,6 +50,10 @@ def compare(baseline: SolvedRun, scenario: SolvedRun, include_sensitive: bool = 
         old, new = before[member.staff_id], after[member.staff_id]
         # A different rule for the same destination (T1 instead of G2) changes nobody's summer.
         if (old.status, old.reasons, old.destination) == (new.status, new.reasons, new.destination):
+            continue
+        # E5 is the same in every run of one workbook, so an E* row that changes could only be E4's
+        # (a child turning one as the date moves): it stays E* in both runs, and is not listed.
+        if MASKED_REASON in (*old.reasons, *new.reasons):
             continue
         changed.append(
             ChangedPerson(member.staff_id, member.name, member.school_id, old, new, _difference(old, new))
