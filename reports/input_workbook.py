@@ -50,7 +50,7 @@ ID_COLUMNS: frozenset[str] = frozenset(
     {"staff_id", "school_id", "home_school_id", "id_number", "to_school_id", "pref_1", "pref_2", "pref_3"}
 )
 REQUIRED_FILL = "#FCE4D6"
-_PIN_KIND_ZH: dict[PinKind, str] = {PinKind.MUST: "必须", PinKind.NEVER: "禁止"}
+_PIN_KIND_ZH: dict[PinKind, str] = {PinKind.MUST: "必须", PinKind.NEVER: "禁止", PinKind.STAY: "留任"}
 # The template's own sheet: instructions, then the legend of the codes it uses (the loader passes over it).
 INSTRUCTIONS = next(sheet for sheet in TEMPLATE_SHEETS if sheet.key == "instructions")
 PARAMETER_NOTES = TEMPLATE_NOTE_COLUMNS[PARAMETERS.key]
@@ -436,7 +436,10 @@ _SHEET_NOTES: dict[str, dict[str, str]] = {
         "subject_minimums": "C1 学科最低配置：有此表时只按表中各行检查；无此表时任何学校现有学科不得减为零。",
         "parameters": f"全部参数已列出：“值”留空即按默认值，填写即覆盖（含义见右侧各列及 {RULES_DOC}）；"
         "命令行参数优先于本表。",
-        "pins": "规划人员指定的调动：类型为 必须（must）或 禁止（never），可从下拉列表选择。",
+        "pins": (
+            "规划人员指定的调动：类型为 必须（must）、禁止（never）或 留任（stay，交流学校代码留空），"
+            "可从下拉列表选择。"
+        ),
     },
     "en": {
         "schools": "One row per school.",
@@ -454,7 +457,7 @@ _SHEET_NOTES: dict[str, dict[str, str]] = {
         "apply; without it no subject a school teaches today may drop to zero.",
         "parameters": "Every parameter is listed: a blank value keeps the default, a value overrides it "
         f"(meaning in the columns beside and in {RULES_DOC}); a CLI flag overrides this sheet.",
-        "pins": "A planner's decisions: kind must or never, from the dropdown.",
+        "pins": "A planner's decisions: kind must, never or stay (school left blank), from the dropdown.",
     },
 }
 

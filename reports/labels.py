@@ -79,6 +79,7 @@ _PART_WORDS: dict[str, str] = {
     "teacher": "教师",
     "must": "必须",
     "never": "禁止",
+    "stay": "留任",
     **{band.value: band.zh for band in Band},
 }
 _PART_KEYS: dict[str, str] = {zh: key for key, zh in _PART_WORDS.items()}

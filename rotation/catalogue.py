@@ -51,6 +51,7 @@ class RuleId(StrEnum):
     N1 = "N1"
     N2 = "N2"
     L1 = "L1"
+    O0 = "O0"
     O1 = "O1"
     O2 = "O2"
     O3 = "O3"
@@ -459,6 +460,19 @@ _RULES: tuple[Rule, ...] = (
             "（15000）人；超出时给出警告。",
         ),
         "000 东莞市集团化办学实施方案",
+    ),
+    Rule(
+        RuleId.O0,
+        RuleKind.OBJECTIVE,
+        Text("Fewest changes to the draft", "尽量少改动初稿"),
+        Text(
+            "Only when re-planning from a published draft (replan, options, whatif --stable): before every "
+            "other level, as few of the draft's decisions changed as the hard rules and the requests allow "
+            "(a move added, dropped or redirected, a walk, an extension or a return each count one).",
+            "仅在根据已公示的初稿重新安排时（replan、options、whatif --stable）：在其他各层之前，"
+            "在遵守硬性规则和调整要求的前提下尽量少改动初稿（新增、取消或改变去向的调动、走教、延长或返回各计一处）。",
+        ),
+        "",
     ),
     Rule(
         RuleId.O1,

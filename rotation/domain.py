@@ -135,11 +135,13 @@ class SubjectMinimum:
 class PinKind(StrEnum):
     MUST = "must"
     NEVER = "never"
+    STAY = "stay"  # stays home this summer (an appeal granted); to_school_id is blank
 
 
 @dataclass(frozen=True, slots=True)
 class Pin:
-    """A planner's decision: ``staff_id`` must (or must never) move to ``to_school_id``."""
+    """A planner's decision: ``staff_id`` must (or must never) move to ``to_school_id``, or (``stay``)
+    is not moved at all: a person at home stays there, one returning from an exchange goes home."""
 
     staff_id: str
     to_school_id: str

@@ -27,6 +27,7 @@ from functools import cached_property
 from rotation.codes import GroupKind, Post
 from rotation.destinations import c3_destinations, c3_teaches, p1_exchange_candidates, p1_outside_groups
 from rotation.domain import Group, Pin, PinKind, Roster, StaffMember
+from rotation.draft import Draft
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from rotation.text import Text
@@ -48,6 +49,7 @@ class ComponentData:
     school_ids: tuple[str, ...]
     pins: tuple[Pin, ...]
     exchange: frozenset[str] = frozenset()
+    draft: Draft | None = None  # a published draft to change as little as possible (O0)
 
     @cached_property
     def school_set(self) -> frozenset[str]:
@@ -120,7 +122,11 @@ class ComponentData:
 
 
 def split_components(
-    roster: Roster, params: Parameters, eligibility: Mapping[str, Eligibility], pins: tuple[Pin, ...]
+    roster: Roster,
+    params: Parameters,
+    eligibility: Mapping[str, Eligibility],
+    pins: tuple[Pin, ...],
+    draft: Draft | None = None,
 ) -> list[ComponentData]:
     """The independent components, largest (by staff) first so they start first when solved in parallel."""
     parent = {school_id: school_id for school_id in sorted(roster.schools)}
@@ -179,6 +185,7 @@ def split_components(
             exchange=frozenset(
                 m.staff_id for s in ids for m in roster.staff_by_school[s] if m.staff_id in exchange
             ),
+            draft=draft,
         )
         for index, ids in enumerate(parts)
     ]

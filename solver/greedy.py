@@ -430,6 +430,8 @@ def solve_greedy(
         pins=pins,
     )
     never = frozenset((p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.NEVER)
+    # A stay pin forbids every destination (a returning person is settled as the greedy settles returns).
+    never |= {(p.staff_id, s) for p in pins if p.kind is PinKind.STAY for s in roster.schools}
     state = _State(data, never)
     order = _priority(eligibility)
     say = progress or (lambda _line: None)

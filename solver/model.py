@@ -18,7 +18,7 @@ from rotation.domain import PinKind
 from rotation.text import Text
 from solver.components import ComponentData
 from solver.counts import Count, difference
-from solver.objective import Level, Penalty, make_levels
+from solver.objective import Level, Penalty, draft_hint, make_levels
 from solver.rules import RULES, Obligation, RuleContext
 from solver.stopping import StoppableSolver
 from solver.variables import Variables, make_variables
@@ -68,6 +68,8 @@ def build_model(
         else:
             enforced.append((obligation, _enforce(model, obligation)))
     levels = make_levels(ctx, model, penalties)
+    for var, value in draft_hint(ctx):
+        model.add_hint(var, value)
     assumptions: dict[int, Obligation] = {}
     if diagnostic:
         # Literals come last, so every other variable has the same index as in the normal build
@@ -126,6 +128,9 @@ def pin_obligations(ctx: RuleContext) -> list[Obligation]:
     found: list[Obligation] = []
     variables = ctx.variables
     for pin in sorted(ctx.data.pins, key=lambda p: (p.staff_id, p.to_school_id, p.kind.value)):
+        if pin.kind is PinKind.STAY:
+            found.extend(_stay_pin(ctx, pin.staff_id))
+            continue
         must = pin.kind is PinKind.MUST
         verb = Text("must move", "必须调往") if must else Text("must not move", "不得调往")
         kind = Text(pin.kind.value, "必须" if must else "禁止")
@@ -174,6 +179,40 @@ def pin_obligations(ctx: RuleContext) -> list[Obligation]:
                 )
             )
     return found
+
+
+def _stay_pin(ctx: RuleContext, staff_id: str) -> list[Obligation]:
+    """A stay pin (留任): the person is not moved at all, nor exchanged (P1); one returning from an
+    exchange goes home (S2). Nothing to forbid for someone no plan could move."""
+    variables = ctx.variables
+    member = ctx.data.roster.staff_by_id[staff_id]
+    if staff_id in variables.extend:
+        achieved = Count(0, [variables.extend[staff_id]])
+        home = member.home_school_id
+        said = Text(f"pin: {staff_id} stays home (returns to {home})", f"指定留任：{staff_id} 返回 {home}")
+    else:
+        achieved = variables.moved(staff_id)
+        said = Text(
+            f"pin: {staff_id} stays at {member.school_id}", f"指定留任：{staff_id} 留在 {member.school_id}"
+        )
+    if achieved.is_constant:
+        return []
+    relax = Text(f"pin: drop the stay pin of {staff_id}", f"指定调动：删除 {staff_id} 的“留任”指定")
+    return [
+        Obligation(
+            rule=RuleId.PIN,
+            group_id=None,
+            school_id=member.school_id,
+            part=f"{staff_id}:stay",
+            achieved=achieved,
+            required=None,
+            maximum=Count(0),
+            description=said,
+            brief=said,
+            relax=relax,
+            reported=False,
+        )
+    ]
 
 
 def _enforce(model: cp_model.CpModel, obligation: Obligation) -> list[cp_model.Constraint]:

@@ -40,7 +40,9 @@ from ortools.sat.python import cp_model
 
 from rotation.catalogue import RuleId
 from rotation.codes import GroupKind
+from rotation.destinations import p1_outside_groups
 from rotation.domain import School, StaffMember
+from rotation.draft import Choice
 from solver.counts import Count, difference
 from solver.requirements import g3_post_class, s2_counted_where_they_are
 from solver.rules.base import RuleContext
@@ -49,10 +51,13 @@ Terms = tuple[list[cp_model.IntVar], list[int]]
 # A soft obligation's penalty variable, with the rule it belongs to.
 Penalty = tuple[str, cp_model.IntVar]
 
+DRAFT_LEVEL = f"{RuleId.O0} draft changes"
 OBLIGATIONS_LEVEL = f"{RuleId.O1} obligations"
 EXTENSIONS_LEVEL = f"{RuleId.O1} needless extensions (S2)"
-# The levels in priority order, by name (a level without terms is skipped).
+# The levels in priority order, by name (a level without terms is skipped: O0 has terms only when
+# re-planning from a draft).
 LEVEL_NAMES: tuple[str, ...] = (
+    DRAFT_LEVEL,
     OBLIGATIONS_LEVEL,
     EXTENSIONS_LEVEL,
     f"{RuleId.O2} due rotated",
@@ -88,6 +93,80 @@ class Level:
             domain = list(model.proto.variables[var.index].domain)
             total += abs(weight) * (domain[-1] - domain[0])
         return total
+
+
+def o0_draft_changes(ctx: RuleContext, model: cp_model.CpModel) -> Terms:
+    """O0, only when re-planning from a published draft: how many of its decisions the plan changes.
+
+    Per person one change when the decision differs (a move added, dropped or redirected; a return
+    turned into an extension or back), and one per walk added or dropped. A drafted move is kept by
+    its variable, or, for a principal drafted to a school outside their groups, by being marked for
+    the district exchange (which then seeks the drafted partner, solver/principals.py); a drafted
+    decision the rules now rule out is one change whatever the plan does. The changes that cannot be
+    avoided make a constant, so the level's value is the number of changes.
+    """
+    draft = ctx.data.draft
+    if draft is None:
+        return [], []
+    variables, roster = ctx.variables, ctx.data.roster
+    terms: list[cp_model.IntVar] = []
+    weights: list[int] = []
+    constant = 0
+    for member in ctx.data.staff:
+        who, decision = member.staff_id, draft.of(member.staff_id)
+        if who in variables.extend:
+            terms.append(variables.extend[who])
+            if decision.choice is Choice.RETURN:
+                weights.append(1)
+            else:  # drafted to stay on at the host
+                constant += 1
+                weights.append(-1)
+            continue
+        leaving = variables.departures(who)
+        if decision.choice is not Choice.MOVE or decision.school_id is None:
+            terms.extend(leaving)
+            weights.extend([1] * len(leaving))
+            continue
+        constant += 1
+        kept = variables.move.get((who, decision.school_id))
+        if kept is None and p1_outside_groups(roster, member.school_id, decision.school_id):
+            kept = variables.away.get(who)
+        if kept is not None:
+            terms.append(kept)
+            weights.append(-1)
+    here = {m.staff_id for m in ctx.data.staff}
+    for key, walk in sorted(variables.walk.items()):
+        drafted = key in draft.walks
+        constant += drafted
+        terms.append(walk)
+        weights.append(-1 if drafted else 1)
+    constant += sum(1 for who, small in draft.walks if who in here and (who, small) not in variables.walk)
+    if constant:
+        terms.append(model.new_constant(constant))
+        weights.append(1)
+    return terms, weights
+
+
+def draft_hint(ctx: RuleContext) -> list[tuple[cp_model.IntVar, int]]:
+    """The draft's decisions as a hint for the solver: each move, stay, return, extension and walk."""
+    draft = ctx.data.draft
+    if draft is None:
+        return []
+    variables, roster = ctx.variables, ctx.data.roster
+    hint: list[tuple[cp_model.IntVar, int]] = []
+    for (who, destination), var in variables.move.items():
+        decision = draft.of(who)
+        hint.append((var, int(decision.choice is Choice.MOVE and decision.school_id == destination)))
+    for who, var in variables.away.items():
+        decision = draft.of(who)
+        outside = decision.choice is Choice.MOVE and decision.school_id is not None
+        here = roster.staff_by_id[who].school_id
+        hint.append((var, int(outside and p1_outside_groups(roster, here, decision.school_id or ""))))
+    for who, var in variables.extend.items():
+        hint.append((var, int(draft.of(who).choice is not Choice.RETURN)))
+    for key, var in variables.walk.items():
+        hint.append((var, int(key in draft.walks)))
+    return hint
 
 
 def o1_obligations(penalties: list[Penalty]) -> Terms:
@@ -214,6 +293,7 @@ def o7_needless_moves(ctx: RuleContext) -> Terms:
 def make_levels(ctx: RuleContext, model: cp_model.CpModel, penalties: list[Penalty]) -> tuple[Level, ...]:
     """The levels in priority order, O1 and O2 in two parts each (some may have no terms)."""
     parts = (
+        (False, o0_draft_changes(ctx, model)),
         (False, o1_obligations(penalties)),
         (False, o1_extensions(ctx)),
         (True, o2_due_rotated(ctx)),

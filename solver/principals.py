@@ -45,6 +45,7 @@ from rotation.catalogue import RuleId
 from rotation.codes import GroupKind, Stage
 from rotation.destinations import p1_exchange_candidates
 from rotation.domain import Pin, PinKind, Roster, StaffMember
+from rotation.draft import Choice, Decision, Draft
 from rotation.eligibility import Eligibility
 from rotation.parameters import Parameters
 from rotation.plan import LevelResult, Move, ObligationOutcome, Plan, SolveStatus, Unmoved
@@ -85,6 +86,7 @@ def exchange_principals(
     eligibility: Mapping[str, Eligibility],
     plan: Plan,
     pins: tuple[Pin, ...],
+    draft: Draft | None = None,
 ) -> Plan:
     """The plan with the exchange made: the principals it pairs moved, the others back among the unmoved.
 
@@ -113,7 +115,7 @@ def exchange_principals(
         lower = np.array([1.0 if (a.staff_id, a.destination) in forced else 0.0 for a in arcs])
         solution = None
         if forced <= {(a.staff_id, a.destination) for a in arcs}:
-            levels = _levels(roster, eligibility, arcs, n1_gain)
+            levels = _draft_level(arcs, draft) + _levels(roster, eligibility, arcs, n1_gain)
             solution = _lexicographic(arcs, nodes, lower, levels)
         if solution is None:
             return _infeasible(roster, plan, nodes, pins, time.monotonic() - started)
@@ -200,11 +202,15 @@ def _g5_cover(
 
 def _arcs(roster: Roster, members: list[StaffMember], pins: tuple[Pin, ...]) -> list[_Arc]:
     """Every allowed arc among the principals of one stage: to another's school, sharing no group with
-    one's own (p1_outside_groups), and not forbidden by a never-pin."""
+    one's own (p1_outside_groups), and not forbidden by a never-pin; none from a principal pinned to
+    stay."""
     never = {(p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.NEVER}
+    staying = {p.staff_id for p in pins if p.kind is PinKind.STAY}
     schools = [m.school_id for m in members]
     arcs: list[_Arc] = []
     for member in members:
+        if member.staff_id in staying:
+            continue
         here = member.school_id
         near = {here} | {s for group in roster.groups_by_school[here] for s in group.school_ids}
         arcs.extend(
@@ -213,6 +219,16 @@ def _arcs(roster: Roster, members: list[StaffMember], pins: tuple[Pin, ...]) -> 
             if school_id not in near and (member.staff_id, school_id) not in never
         )
     return arcs
+
+
+def _draft_level(arcs: list[_Arc], draft: Draft | None) -> list[_Level]:
+    """O0 when re-planning from a draft: each arc the draft made is kept (+1), any other is a change (−1)."""
+    if draft is None:
+        return []
+    weights = [
+        1.0 if draft.of(arc.staff_id) == Decision(Choice.MOVE, arc.destination) else -1.0 for arc in arcs
+    ]
+    return [_Level(_named(RuleId.O0)[0], True, np.array(weights, dtype=np.float64))]
 
 
 def _levels(

@@ -9,6 +9,7 @@ from typing import Literal
 
 from rotation.catalogue import level_title
 from rotation.domain import Pin
+from rotation.draft import Draft
 from rotation.plan import SolveStatus
 from rotation.text import Text
 
@@ -34,6 +35,8 @@ class SolveOptions:
     workers: int = 0
     seed: int = 0
     pins: tuple[Pin, ...] = ()
+    # Re-planning from a published draft: its decisions, of which the plan changes as few as it can (O0).
+    draft: Draft | None = None
     engine: Engine = "cp-sat"
     work_limit: float | None = None
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
+from rotation.codes import Status
 from rotation.destinations import c3_why_not
 from rotation.domain import Pin, PinKind, Roster
 from rotation.eligibility import Eligibility
@@ -88,7 +89,7 @@ def solve(
     started = time.monotonic()
     pins = roster.pins + options.pins
     check_pins(roster, params, eligibility, pins)
-    components = split_components(roster, params, eligibility, pins)
+    components = split_components(roster, params, eligibility, pins, options.draft)
     workers = options.workers or os.cpu_count() or 1
     lanes = max(1, min(workers, len(components)))
     report = _Throttle(progress, started)
@@ -102,7 +103,7 @@ def solve(
     with ThreadPoolExecutor(max_workers=lanes) as pool:
         plans = list(pool.map(run, components))
     # P1: the principals the components marked away are paired across the district, then timed in.
-    plan = exchange_principals(roster, params, eligibility, merge_plans(plans, 0.0), pins)
+    plan = exchange_principals(roster, params, eligibility, merge_plans(plans, 0.0), pins, options.draft)
     plan = replace(plan, wall_time_s=time.monotonic() - started)
     if progress is not None:
         progress(
@@ -129,12 +130,9 @@ def check_pins(
     """Refuse, all at once, pins that name unknown people or schools, or must-pins no plan may honour."""
     problems: list[Text] = []
     musts: dict[str, list[str]] = {}
+    stays: set[str] = set()
     for pin in pins:
-        kind_zh = "必须" if pin.kind is PinKind.MUST else "禁止"
-        label = Text(
-            f"{pin.kind.value} pin {pin.staff_id} -> {pin.to_school_id}",
-            f"指定调动（{kind_zh}）{pin.staff_id} -> {pin.to_school_id}",
-        )
+        label = _pin_label(pin)
         member = roster.staff_by_id.get(pin.staff_id)
         if member is None:
             problems.append(
@@ -143,6 +141,16 @@ def check_pins(
                     f"{label.zh}：没有工号为 {pin.staff_id} 的教职工",
                 )
             )
+        elif pin.kind is PinKind.STAY:
+            stays.add(pin.staff_id)
+            if eligibility[pin.staff_id].status is Status.LOCKED:
+                problems.append(
+                    Text(
+                        f"{label.en} refused: S1: {pin.staff_id} is on exchange at {member.school_id} until "
+                        "the minimum stint ends",
+                        f"{label.zh} 不予接受：S1：{pin.staff_id} 正在 {member.school_id} 交流，最短期限未满",
+                    )
+                )
         elif pin.to_school_id not in roster.schools:
             problems.append(
                 Text(
@@ -164,6 +172,10 @@ def check_pins(
                     f"必须调动 {staff_id}：一个人不能同时调往 {targets}",
                 )
             )
+    for staff_id in sorted(stays & musts.keys()):
+        problems.append(
+            Text(f"pins {staff_id}: both stay and must", f"指定调动 {staff_id}：既为留任又为必须调动")
+        )
     never = {(p.staff_id, p.to_school_id) for p in pins if p.kind is PinKind.NEVER}
     for staff_id, schools in sorted(musts.items()):
         for school_id in sorted(set(schools) & {s for who, s in never if who == staff_id}):
@@ -175,6 +187,17 @@ def check_pins(
             )
     if problems:
         raise PinError(problems)
+
+
+def _pin_label(pin: Pin) -> Text:
+    """A pin as its refusals name it: ``must pin 0012 -> 0003``, ``stay pin 0012``."""
+    if pin.kind is PinKind.STAY:
+        return Text(f"stay pin {pin.staff_id}", f"指定留任 {pin.staff_id}")
+    kind_zh = "必须" if pin.kind is PinKind.MUST else "禁止"
+    return Text(
+        f"{pin.kind.value} pin {pin.staff_id} -> {pin.to_school_id}",
+        f"指定调动（{kind_zh}）{pin.staff_id} -> {pin.to_school_id}",
+    )
 
 
 def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:

@@ -1012,7 +1012,8 @@ def test_bad_pins_are_refused(tmp_path: Path) -> None:
     assert problems(tmp_path, sheets) == [
         "指定调动, row 2, column staff_id: not in the staff (教职工) sheet (found: 'T999')",
         "指定调动, row 3, column to_school_id: not in the schools (学校) sheet (found: 'S9')",
-        "指定调动, row 4, column kind: unknown pin kind (allowed: must 必须, never 禁止) (found: 'maybe')",
+        "指定调动, row 4, column kind: unknown pin kind (allowed: must 必须, never 禁止, stay 留任) "
+        "(found: 'maybe')",
         "指定调动, row 6, column to_school_id: this move is already pinned on row 5 (found: 'S2')",
         "指定调动, row 7, column staff_id: a move of this person is already a must on row 5 (found: 'T001')",
     ]

@@ -90,7 +90,7 @@ def test_every_code_and_yes_no_column_has_a_dropdown_of_its_values(template: tup
             elif column.kind is Kind.BOOL:
                 expected = yes_no
             elif sheet is PINS and column.key == "kind":
-                expected = ["必须", "禁止"] if lang == "zh" else ["must", "never"]
+                expected = ["必须", "禁止", "留任"] if lang == "zh" else ["must", "never", "stay"]
             else:
                 assert letter not in validations, f"{sheet.key}.{column.key}"
                 continue

@@ -277,8 +277,9 @@ def print_nowhere(loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility]
     default=None,
     metavar=Text("FILE", "文件"),
     help=Text(
-        "Workbook of pins: staff_id, to_school_id, kind (must | never).",
-        "指定调动工作簿：工号（staff_id）、交流学校代码（to_school_id）、类型（must 必须 | never 禁止）。",
+        "Workbook of pins: staff_id, to_school_id, kind (must | never | stay, with no school).",
+        "指定调动工作簿：工号（staff_id）、交流学校代码（to_school_id）、类型（must 必须 | never 禁止 | "
+        "stay 留任，不填学校）。",
     ),
 )
 @time_limit_option(Text("Seconds for the whole solve.", "整个求解的时限（秒）。"))

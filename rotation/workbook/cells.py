@@ -76,6 +76,8 @@ _PIN_KINDS: dict[str, PinKind] = {
     "必须": PinKind.MUST,
     "never": PinKind.NEVER,
     "禁止": PinKind.NEVER,
+    "stay": PinKind.STAY,
+    "留任": PinKind.STAY,
 }
 
 
@@ -302,8 +304,8 @@ def to_pin_kind(cell: Cell) -> PinKind | None:
     if kind is None:
         raise CellError(
             Text(
-                "unknown pin kind (allowed: must 必须, never 禁止)",
-                "未知的指定类型（可用：must 必须、never 禁止）",
+                "unknown pin kind (allowed: must 必须, never 禁止, stay 留任)",
+                "未知的指定类型（可用：must 必须、never 禁止、stay 留任）",
             )
         )
     return kind

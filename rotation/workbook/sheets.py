@@ -629,7 +629,7 @@ def read_pins(
         return ()
     rows = zip(
         table.references("staff_id", staff_ids, STAFF, _REQUIRED),
-        table.references("to_school_id", school_ids, SCHOOLS, _REQUIRED),
+        table.references("to_school_id", school_ids, SCHOOLS),
         table.column("kind", to_pin_kind, _REQUIRED),
         strict=True,
     )
@@ -637,8 +637,16 @@ def read_pins(
     pinned: dict[tuple[str, str], int] = {}
     musts: dict[str, int] = {}
     for index, (staff_id, to_school_id, kind) in enumerate(rows):
-        if index in table.failed or staff_id is None or to_school_id is None or kind is None:
+        # A stay names no school (the person is not moved at all); must and never name one.
+        if kind is PinKind.STAY and to_school_id is not None:
+            message = Text("a stay (留任) names no school; leave it blank", "留任不填交流学校代码，请留空")
+            table.problem(index, "to_school_id", message, to_school_id)
             continue
+        if kind is not PinKind.STAY:
+            table.require(index, "to_school_id", to_school_id, _REQUIRED)
+        if index in table.failed or staff_id is None or kind is None:
+            continue
+        to_school_id = to_school_id or ""
         earlier = pinned.setdefault((staff_id, to_school_id), index)
         if earlier != index:
             row = table.numbers[earlier]
