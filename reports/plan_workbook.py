@@ -192,14 +192,16 @@ def write_plan_workbook(
     *,
     force: bool,
     protect: Sequence[Path] = (),
+    extra: Sequence[SheetData] = (),
 ) -> None:
-    """The ``rotation solve`` workbook: every sheet of the contract, the dashboard of charts (图表),
-    then the legend (说明) of the codes they show.
+    """The ``rotation solve`` workbook: every sheet of the contract, any ``extra`` sheets (``replan``'s
+    变更), the dashboard of charts (图表), then the legend (说明) of the codes they show.
 
     The dashboard is drawn from the very rows written, read as any plan workbook is read.
     """
-    sheets = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, include_sensitive)
-    figures = plan_from_sheets(path, {sheet.title: [sheet.headers, *sheet.rows] for sheet in sheets})
+    contract = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, include_sensitive)
+    figures = plan_from_sheets(path, {sheet.title: [sheet.headers, *sheet.rows] for sheet in contract})
+    sheets = [*contract, *extra]
     legend = legend_sheet(sheets, lang)
 
     def finish(book: object) -> None:

@@ -10,6 +10,7 @@ Plain click commands; rotation/cli/main.py registers them.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,12 +18,30 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rotation.cli.common import EXIT_INFEASIBLE, FORCE, INCLUDE_SENSITIVE, LANG, bad_input_exits, fail
+from rotation.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    FORCE,
+    INCLUDE_SENSITIVE,
+    LANG,
+    OUTPUT,
+    SET,
+    SOLVE_SEED,
+    WORKERS,
+    bad_input_exits,
+    fail,
+    live_line,
+    load,
+    print_warnings,
+    time_limit_option,
+)
 from rotation.cli.language import TextCommand, argument, option
 from rotation.cli.messages import messages_for
-from rotation.lineage import Lineage
+from rotation.lineage import Lineage, file_sha256, lineage_of
+from rotation.plan import SolveStatus
 
 if TYPE_CHECKING:
+    from reports.draft_changes import ExplainedChange
     from reports.plan_diff import PlanDiff
     from reports.plan_reader import ObligationRow
 from rotation.text import Text
@@ -246,3 +265,151 @@ def _met(row: ObligationRow | None) -> Text:
     if row is None:
         return Text("absent", "无此行")
     return Text("met", "达标") if row.met else Text("not met", "未达标")
+
+
+@click.command(
+    "replan",
+    cls=TextCommand,
+    text=Text(
+        "Re-plan from a published draft: keep every hard rule and every request of the pins file (must, "
+        "never, stay), then change as few of the draft's decisions as possible; write the new plan with a "
+        "changes sheet saying why each decision changed.",
+        "根据已公示的初稿重新安排：遵守全部硬性规则和调整要求（必须、禁止、留任），尽量少改动初稿；"
+        "写出新方案，并在“变更”工作表中说明每处改动的原因。",
+    ),
+)
+@INPUT
+@option(
+    "--draft",
+    "draft_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar=Text("PLAN.xlsx", "方案.xlsx"),
+    help=Text("The published draft plan workbook.", "已公示的初稿方案工作簿。"),
+)
+@option(
+    "--pins",
+    "pins_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar=Text("CHANGES.xlsx", "调整.xlsx"),
+    help=Text(
+        "The requests: a workbook (one sheet, or sheet pins / 指定调动) of staff_id, to_school_id, kind "
+        "(must, never, stay with the school blank).",
+        "调整要求：工作簿（仅一张工作表，或名为 pins / 指定调动 的工作表），列为工号、交流学校代码、类型"
+        "（必须、禁止，或留任且交流学校代码留空）。",
+    ),
+)
+@OUTPUT
+@SET
+@time_limit_option(Text("Seconds for the whole solve.", "整个求解的时限（秒）。"))
+@WORKERS
+@SOLVE_SEED
+@LANG
+@INCLUDE_SENSITIVE
+@FORCE
+def replan(
+    input_path: Path,
+    draft_path: Path,
+    pins_path: Path | None,
+    output: Path,
+    flags: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    lang: str,
+    include_sensitive: bool,
+    force: bool,
+) -> None:
+    from reports.draft_changes import changes_sheet, explain_changes
+    from reports.facts import plan_facts
+    from reports.plan_diff import draft_of_data
+    from reports.plan_reader import read_plan_workbook
+    from reports.plan_workbook import write_plan_workbook
+    from reports.verify import Basis
+    from reports.xlsx import check_output_path
+    from rotation.eligibility import assess_roster
+    from rotation.workbook.loader import load_pins
+    from solver.settings import SolveOptions
+    from solver.solve import PinError, solve
+
+    started = time.perf_counter()
+    text = messages_for(lang)
+    inputs = [input_path, draft_path, *([pins_path] if pins_path is not None else [])]
+    with review_input_exits(lang):
+        check_output_path(output, force=force, protect=inputs)
+        loaded = load(input_path, None, flags, None)
+        drafted = read_plan_workbook(draft_path)
+        pins = load_pins(pins_path, loaded.roster) if pins_path is not None else ()
+    print_warnings(loaded.warnings, text)
+    draft = draft_of_data(drafted)
+    eligibility = assess_roster(loaded.roster, loaded.params)
+    options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, pins=tuple(pins), draft=draft)
+    try:
+        plan = solve(loaded.roster, loaded.params, eligibility, options, live_line(lang))
+    except PinError as error:
+        fail([problem.pick(lang) for problem in error.problems])
+    if not plan.status.has_plan:
+        code = EXIT_INFEASIBLE if plan.status is SolveStatus.INFEASIBLE else EXIT_NO_PLAN
+        fail([text.no_plan(plan.status), *(line.pick(lang) for line in plan.explanation)], code)
+    basis = Basis(loaded.roster, loaded.params, eligibility, include_sensitive)
+    explained = explain_changes(basis, draft, drafted.eligibility, plan, (*loaded.roster.pins, *pins))
+    hashes = {
+        "draft_sha256": file_sha256(draft_path),
+        "pins_sha256": file_sha256(pins_path) if pins_path else "",
+    }
+    facts = plan_facts(loaded, plan, "cp-sat", time.perf_counter() - started, lang, seed=seed, **hashes)
+    facts.append(("draft_changes", sum(c.change.count for c in explained)))
+    with review_input_exits(lang):
+        write_plan_workbook(
+            output,
+            loaded.roster,
+            loaded.params,
+            eligibility,
+            plan,
+            facts,
+            loaded.warnings,
+            lang,
+            include_sensitive,
+            force=force,
+            protect=inputs,
+            extra=[changes_sheet(explained, lang)],
+        )
+    print_lineages([(Text(f"new {output.name}", f"新方案 {output.name}"), lineage_of(dict(facts)))], lang)
+    for line in replan_lines(lineage_of(drafted.run), loaded.sha256, explained):
+        click.echo(text.say(line))
+    click.echo(text.written(output))
+    click.echo(text.elapsed(time.perf_counter() - started))
+
+
+def replan_lines(drafted: Lineage, input_sha256: str, explained: Sequence[ExplainedChange]) -> Iterator[Text]:
+    """What ``replan`` prints after the lineage: a corrected input, then every change and its cause."""
+    if drafted.input_sha256 and drafted.input_sha256 != input_sha256:
+        yield Text(
+            f"The input differs from the one the draft was made from ({drafted.input_sha256[:12]}…): "
+            "corrected data.",
+            f"输入工作簿与初稿所用的（{drafted.input_sha256[:12]}…）不同：数据已更正。",
+        )
+    from reports.draft_changes import DATA, REQUEST, RULE
+    from reports.plan_diff import describe
+
+    total = sum(c.change.count for c in explained)
+    causes = Counter(c.cause.en for c in explained)
+    parts = Text(
+        ", ".join(f"{k.en} {causes[k.en]}" for k in (REQUEST, DATA, RULE)),
+        "，".join(f"{k.zh} {causes[k.en]}" for k in (REQUEST, DATA, RULE)),
+    )
+    yield Text(
+        f"Changes to the draft: {total}, of {len(explained)} people ({parts.en})",
+        f"改动初稿 {total} 处，涉及 {len(explained)} 人（{parts.zh}）",
+    )
+    for c in explained:
+        before, after = (
+            describe(c.change.before, c.change.walks_before),
+            describe(c.change.after, c.change.walks_after),
+        )
+        who = f"  {c.staff_id} {c.name} {c.school_id}"
+        yield Text(
+            f"{who}: {before.en} → {after.en} ({c.cause.en}: {c.why.en})",
+            f"{who}：{before.zh} → {after.zh}（{c.cause.zh}：{c.why.zh}）",
+        )

@@ -139,11 +139,14 @@ def _diagnose_lost_zeros(
 
 
 def load_pins(path: Path, roster: Roster) -> tuple[Pin, ...]:
-    """The pins of a separate pins workbook (a ``pins`` sheet), checked against ``roster``."""
+    """The pins of a separate pins workbook (its ``pins`` sheet, or its only sheet), checked against
+    ``roster``."""
     data = read_bytes(path)
     book = open_workbook(path, data)
     package = open_package(path, data)
     title = next((t for t in book.sheet_names if SHEETS_BY_LABEL.get(normalize_text(t)) is PINS), None)
+    if title is None and len(book.sheet_names) == 1:
+        title = book.sheet_names[0]
     if title is None:
         raise refuse(
             path,
