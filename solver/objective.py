@@ -310,6 +310,11 @@ def make_levels(ctx: RuleContext, model: cp_model.CpModel, penalties: list[Penal
     )
 
 
+def maximised(name: str) -> bool:
+    """Whether the level of that name is maximised (O2, O4, O5); the others are minimised."""
+    return name.split(" ", 1)[0] in (RuleId.O2, RuleId.O4, RuleId.O5)
+
+
 def weighted_level(levels: tuple[Level, ...], model: cp_model.CpModel, limit: int = 2**53) -> Level:
     """All levels as one minimisation whose weights keep the priority order.
 

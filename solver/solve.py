@@ -200,8 +200,9 @@ def _pin_label(pin: Pin) -> Text:
     )
 
 
-def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
-    """One component's plan: optimise, read the solution, explain what did not happen."""
+def solve_component(data: ComponentData, settings: SolveSettings, explain: bool = True) -> Plan:
+    """One component's plan: optimise, read the solution, explain what did not happen (unless not
+    ``explain``: no conflicting rules named, no reasons for the due people left unmoved)."""
     started = time.monotonic()
     built = build_model(data)
     built_at = time.monotonic()
@@ -209,7 +210,9 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
     results, solution, status = optimise(built, settings)
     optimised_at = time.monotonic()
     if solution is None:
-        if status is SolveStatus.INFEASIBLE:
+        if not explain:
+            explanation: tuple[Text, ...] = ()
+        elif status is SolveStatus.INFEASIBLE:
             explain_by = max(settings.deadline, time.monotonic() + MIN_EXPLAIN_S)
             explanation = explain_infeasible(data, settings.seed, explain_by)
         else:
@@ -225,7 +228,7 @@ def solve_component(data: ComponentData, settings: SolveSettings) -> Plan:
         phases = _phases(started, built_at, optimised_at, finished)
         return Plan(status, (), (), (), (), (), tuple(results), finished - started, explanation, phases)
     rows = read_plan(built, solution)
-    unmoved = unmoved_reasons(built, solution, settings.seed, settings.deadline)
+    unmoved = unmoved_reasons(built, solution, settings.seed, settings.deadline) if explain else ()
     finished = time.monotonic()
     overall = (
         SolveStatus.OPTIMAL if all(r.status is SolveStatus.OPTIMAL for r in results) else SolveStatus.FEASIBLE

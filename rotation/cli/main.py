@@ -49,7 +49,7 @@ from rotation.cli.common import (
 from rotation.cli.language import TextOption, argument, option
 from rotation.cli.messages import Messages, messages_for, pad
 from rotation.cli.reports import notices, report
-from rotation.cli.review import diff, replan, verify
+from rotation.cli.review import diff, options, replan, verify
 from rotation.cli.scenarios import plan_command, sweep, whatif
 from rotation.codes import Status
 from rotation.destinations import c3_destinations, c3_no_destination
@@ -397,5 +397,5 @@ def print_plan_summary(
         click.echo(line)
 
 
-for command in (whatif, sweep, plan_command, batch, notices, report, verify, diff, replan):
+for command in (whatif, sweep, plan_command, batch, notices, report, verify, diff, replan, options):
     main.add_command(command)

@@ -413,3 +413,97 @@ def replan_lines(drafted: Lineage, input_sha256: str, explained: Sequence[Explai
             f"{who}: {before.en} → {after.en} ({c.cause.en}: {c.why.en})",
             f"{who}：{before.zh} → {after.zh}（{c.cause.zh}：{c.why.zh}）",
         )
+
+
+@click.command(
+    "options",
+    cls=TextCommand,
+    text=Text(
+        "For one person: every school of the district, possible (with what choosing it would cost: the "
+        "draft's other decisions that change, the objective levels that get worse) or impossible (the "
+        "rule that forbids it), and staying home; ranked best first.",
+        "针对一名人员：列出全区每所学校，可行的给出代价（初稿中需另行改动的决定、变差的优化目标），"
+        "不可行的给出禁止它的规则；另含留任；按优劣排序。",
+    ),
+)
+@INPUT
+@option(
+    "--draft",
+    "draft_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar=Text("PLAN.xlsx", "方案.xlsx"),
+    help=Text("The draft plan workbook.", "初稿方案工作簿。"),
+)
+@argument("staff_id", metavar=Text("STAFF_ID", "工号"))
+@OPTIONAL_OUTPUT
+@SET
+@time_limit_option(Text("Seconds for the whole answer.", "整个回答的时限（秒）。"))
+@SOLVE_SEED
+@LANG
+@FORCE
+def options(
+    input_path: Path,
+    draft_path: Path,
+    staff_id: str,
+    output: Path | None,
+    flags: tuple[str, ...],
+    time_limit: float,
+    seed: int,
+    lang: str,
+    force: bool,
+) -> None:
+    from reports.legend import with_legend
+    from reports.plan_diff import draft_of_data
+    from reports.plan_reader import read_plan_workbook
+    from reports.xlsx import check_output_path, write_workbook
+    from rotation.eligibility import assess_roster
+    from rotation.scenarios.options import describe_option, options_sheet, person_options
+
+    text = messages_for(lang)
+    with review_input_exits(lang):
+        if output is not None:
+            check_output_path(output, force=force, protect=[input_path, draft_path])
+        loaded = load(input_path, None, flags, None)
+        drafted = read_plan_workbook(draft_path)
+    roster = loaded.roster
+    if staff_id not in roster.staff_by_id:
+        fail(
+            [
+                text.say(
+                    Text(
+                        f"no staff member {staff_id} in {input_path.name}",
+                        f"{input_path.name} 中没有工号 {staff_id}",
+                    )
+                )
+            ]
+        )
+    eligibility = assess_roster(roster, loaded.params)
+    found = person_options(
+        roster,
+        loaded.params,
+        eligibility,
+        draft_of_data(drafted),
+        staff_id,
+        seed=seed,
+        time_limit_s=time_limit,
+    )
+    member = roster.staff_by_id[staff_id]
+    names = {school_id: school.name for school_id, school in roster.schools.items()}
+    click.echo(
+        text.say(
+            Text(
+                f"{staff_id} {member.name} ({member.school_id}): the draft {found.drafted.describe().en}",
+                f"{staff_id} {member.name}（{member.school_id}）：初稿安排为{found.drafted.describe().zh}",
+            )
+        )
+    )
+    for rank, choice in enumerate(found.options, start=1):
+        name = names.get(choice.school_id or "", "")
+        click.echo(f"  {rank:>3}. {name} {text.say(describe_option(choice))}")
+    if output is not None:
+        with review_input_exits(lang):
+            sheet = options_sheet(found, names, lang)
+            write_workbook(output, with_legend([sheet], lang), force=force, protect=[input_path, draft_path])
+        click.echo(text.written(output))
+    click.echo(text.elapsed(found.wall_time_s))
