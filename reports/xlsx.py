@@ -7,7 +7,8 @@ Text is always written as text, never as a formula, whatever it starts with.
 Nothing of a workbook is written anywhere else on the way: xlsxwriter assembles its parts in
 memory (by default it puts each sheet in a file of $TMPDIR, where an interrupted run would leave
 names and reasons behind), and on Linux the temporary file has no name until it is complete, so
-that even a killed run leaves nothing beside the target.
+that even a killed run leaves nothing beside the target. (The sample and template writer,
+reports.input_workbook, which writes no one's personal data, streams through $TMPDIR instead.)
 """
 
 from __future__ import annotations
