@@ -333,14 +333,7 @@ def _say_interrupted(signum: int, lang: str) -> NoReturn:
     if _RUN.written:
         lines += [f"  {text.written(path)}" for path in _RUN.written]
     else:
-        lines.append(
-            text.say(
-                Text(
-                    "No plan or other output was written, and no temporary file is left.",
-                    "未写出方案或其他输出文件，也没有留下临时文件。",
-                )
-            )
-        )
+        lines.append(text.say(Text("No plan or other output was written.", "未写出方案或其他输出文件。")))
     # Past the live line, if one was being rewritten.
     fail(["", *lines] if sys.stderr.isatty() else lines, 128 + signum)
 
