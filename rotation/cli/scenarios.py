@@ -40,6 +40,7 @@ from rotation.cli.common import (
 )
 from rotation.cli.language import TextCommand, argument, option
 from rotation.cli.messages import Messages, messages_for, pad, pad_left
+from rotation.draft import draft_of_plan
 from rotation.figures import compute_kpis
 from rotation.parameters import Parameters, parse_flags, resolve_parameters
 from rotation.plan import SolveStatus
@@ -97,6 +98,15 @@ def _end_live_line(show: Callable[[Text], None] | None) -> None:
 @time_limit_option(Text("Seconds for each solve.", "每次求解的时限（秒）。"))
 @WORKERS
 @SOLVE_SEED
+@option(
+    "--stable",
+    is_flag=True,
+    help=Text(
+        "Solve the scenario from the baseline's plan, changing as few of its decisions as the new "
+        "parameters allow, so that only what they force differs.",
+        "以基准方案为初稿求解情景，在新参数允许的范围内尽量少改动，只留下参数变化所必需的差异。",
+    ),
+)
 @LANG
 @INCLUDE_SENSITIVE
 @FORCE
@@ -108,6 +118,7 @@ def whatif(
     time_limit: float,
     workers: int,
     seed: int,
+    stable: bool,
     lang: str,
     include_sensitive: bool,
     force: bool,
@@ -140,12 +151,13 @@ def whatif(
                 workers=workers,
                 seed=seed,
                 progress=show,
+                draft=draft_of_plan(baseline.plan) if stable else None,
             )
             _end_live_line(show)
             _no_plan_exit(changed, SCENARIO_RUN, lang)
     except PinError as error:
         fail([problem.pick(lang) for problem in error.problems])
-    comparison = compare(baseline, changed, include_sensitive)
+    comparison = compare(baseline, changed, include_sensitive, stable)
     assert changed.source is not None
     print_warnings(changed.source.warnings, text)
     facts = [
@@ -154,6 +166,7 @@ def whatif(
         ("best_bound", changed.plan.best_bound),
         ("gap", changed.plan.gap),
         ("baseline_status", baseline.plan.status.value),
+        ("stable", stable),
     ]
     with bad_input_exits(lang):
         write_comparison_workbook(

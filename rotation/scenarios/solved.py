@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rotation.domain import Roster
+from rotation.draft import Draft
 from rotation.eligibility import Eligibility, assess_roster
 from rotation.parameters import Parameters, resolve_parameters
 from rotation.plan import Plan
@@ -39,8 +40,10 @@ def load_and_solve(
     workers: int = 1,
     seed: int = 0,
     progress: Callable[[Text], None] | None = None,
+    draft: Draft | None = None,
 ) -> SolvedRun:
-    """Load the workbook with ``scenario_file`` and ``overrides`` over its own parameters, and solve it.
+    """Load the workbook with ``scenario_file`` and ``overrides`` over its own parameters, and solve it
+    (from ``draft`` when given: as few of its decisions changed as the rules allow, O0).
 
     Raises WorkbookError or ParameterError for bad input, PinError for a refused pin.
     """
@@ -55,6 +58,6 @@ def load_and_solve(
 
     loaded = load_workbook(path, resolve)
     eligibility = assess_roster(loaded.roster, loaded.params)
-    options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed)
+    options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed, draft=draft)
     plan = solve(loaded.roster, loaded.params, eligibility, options, progress)
     return SolvedRun(loaded.roster, loaded.params, eligibility, plan, loaded)

@@ -41,8 +41,15 @@ def outcomes(run: SolvedRun, include_sensitive: bool = False) -> dict[str, Outco
     return result
 
 
-def compare(baseline: SolvedRun, scenario: SolvedRun, include_sensitive: bool = False) -> Comparison:
-    """The scenario against the baseline; both must be solves of the same workbook."""
+def compare(
+    baseline: SolvedRun, scenario: SolvedRun, include_sensitive: bool = False, stable: bool = False
+) -> Comparison:
+    """The scenario against the baseline; both must be solves of the same workbook.
+
+    ``stable``: the scenario was solved with the baseline as its draft (whatif --stable), and each
+    difference says first whether the parameters changed the person's eligibility or the plan had to
+    change their decision.
+    """
     before = outcomes(baseline, include_sensitive)
     after = outcomes(scenario, include_sensitive)
     changed = []
@@ -56,7 +63,9 @@ def compare(baseline: SolvedRun, scenario: SolvedRun, include_sensitive: bool = 
         if MASKED_REASON in (*old.reasons, *new.reasons):
             continue
         changed.append(
-            ChangedPerson(member.staff_id, member.name, member.school_id, old, new, _difference(old, new))
+            ChangedPerson(
+                member.staff_id, member.name, member.school_id, old, new, _difference(old, new, stable)
+            )
         )
     old_params, new_params = dict(baseline.params.items()), dict(scenario.params.items())
     return Comparison(
@@ -72,15 +81,26 @@ def compare(baseline: SolvedRun, scenario: SolvedRun, include_sensitive: bool = 
     )
 
 
-def _difference(old: Outcome, new: Outcome) -> Text:
+# Under whatif --stable, what made a person's outcome differ: the parameters changed their standing,
+# or the plan had to change their decision (to keep the rules under the new parameters).
+ELIGIBILITY_CHANGED = Text("eligibility changed", "资格变化")
+PLAN_CHANGED = Text("the plan had to change", "方案需调整")
+
+
+def _difference(old: Outcome, new: Outcome, stable: bool = False) -> Text:
+    eligibility = (old.status, old.reasons) != (new.status, new.reasons)
+
     def said(lang: str) -> str:
-        if (old.status, old.reasons) != (new.status, new.reasons):
+        if eligibility:
             return f"{old.reasons_label(lang)} → {new.reasons_label(lang)}"
         if old.rule == new.rule:
             return f"{old.rule_label(lang)}: {old.destination or '-'} → {new.destination or '-'}"
         return f"{old.rule_label(lang) or '-'} → {new.rule_label(lang) or '-'}"
 
-    return Text(said("en"), said("zh"))
+    if not stable:
+        return Text(said("en"), said("zh"))
+    cause = ELIGIBILITY_CHANGED if eligibility else PLAN_CHANGED
+    return Text(f"{cause.en}: {said('en')}", f"{cause.zh}：{said('zh')}")
 
 
 def _school_deltas(baseline: SolvedRun, scenario: SolvedRun) -> Iterator[SchoolDelta]:
