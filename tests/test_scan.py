@@ -11,12 +11,14 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl.styles import Font
 
+from rotation.domain import StaffMember
 from rotation.eligibility import assess_roster
 from rotation.workbook.cells import ExcelError, clean_text
 from rotation.workbook.loader import WorkbookError, load_workbook
@@ -61,13 +63,23 @@ def refusal(path: Path) -> list[str]:
 
 
 def exempt_by(reason: str) -> str:
-    """A person of tiny exempt by ``reason`` alone, from a cell (not a child's birth date)."""
+    """A person of tiny exempt by ``reason`` alone, from a cell (not a child's birth date); one who would
+    be due with that cell blank when tiny has one (the issue's case: exempt, E4 became due, T1)."""
     loaded = load_workbook(TINY)
-    for staff_id, entry in sorted(assess_roster(loaded.roster, loaded.params).items()):
-        member = loaded.roster.staff_by_id[staff_id]
-        if [str(r) for r in entry.reasons] == [reason] and member.child_birth_date is None:
-            return staff_id
-    raise AssertionError(f"tiny has nobody exempt by {reason} alone")
+    before = assess_roster(loaded.roster, loaded.params)
+    found = [
+        member
+        for member in loaded.roster.staff
+        if [str(r) for r in before[member.staff_id].reasons] == [reason] and member.child_birth_date is None
+    ]
+    assert found, f"tiny has nobody exempt by {reason} alone"
+    blank = replace(loaded.roster, staff=tuple(_blanked(m) if m in found else m for m in loaded.roster.staff))
+    after = assess_roster(blank, loaded.params)
+    return next((m.staff_id for m in found if after[m.staff_id].is_due), found[0].staff_id)
+
+
+def _blanked(member: StaffMember) -> StaffMember:
+    return replace(member, pregnant_or_nursing=False, medical_exemption=False, override=None)
 
 
 # -- Why 1: an error cell erases a protected exemption -------------------------------------------
@@ -95,6 +107,12 @@ def test_issue13_error_in_an_exemption_column_is_refused_not_read_as_blank(
 
 def test_issue13_e4_person_with_na_flag_is_not_turned_due(tmp_path: Path) -> None:
     staff_id = exempt_by("E4")
+    loaded = load_workbook(TINY)
+    member = loaded.roster.staff_by_id[staff_id]
+    blank = replace(
+        loaded.roster, staff=tuple(_blanked(m) if m is member else m for m in loaded.roster.staff)
+    )
+    assert assess_roster(blank, loaded.params)[staff_id].is_due  # read as blank, the flag would make them due
 
     def edit(book: openpyxl.Workbook) -> None:
         sheet = book["教职工"]

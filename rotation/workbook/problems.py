@@ -69,6 +69,6 @@ def _show(found: object) -> str:
         return shorten(repr(found))
     if isinstance(found, date):
         return found.isoformat()
-    if isinstance(found, float) and found.is_integer():
-        return shorten(str(int(found)))
+    if isinstance(found, float) and found.is_integer() and abs(found) < 1e15:
+        return str(int(found))
     return shorten(str(found))
