@@ -340,8 +340,10 @@ def scatter(
         f"{escape(x_name)}</text>"
     )
     parts.append(
-        f'<text x="12" y="{top + plot_h / 2:.0f}" font-size="11" text-anchor="middle" '
-        f'transform="rotate(-90 12 {top + plot_h / 2:.0f})">{escape(y_name)}</text>'
+        # The axis name's centre stays a full line height inside the edge: CJK faces ascend further
+        # than Latin ones, and a rotated label's ascent points left.
+        f'<text x="18" y="{top + plot_h / 2:.0f}" font-size="11" text-anchor="middle" '
+        f'transform="rotate(-90 18 {top + plot_h / 2:.0f})">{escape(y_name)}</text>'
     )
     parts.append("</svg>")
     return "\n".join(parts)
