@@ -12,7 +12,7 @@ from reports.labels import check_language, headers, part_text, yes_no
 from reports.legend import with_legend
 from reports.plan_reader import ObligationRow, SchoolRow
 from reports.plan_workbook import CHECK_FACTS, SCHOOL_NAME, Facts, run_sheet
-from reports.verify import Verified
+from reports.verify import CONTRACT, CONTRACT_NAME, Verified
 from reports.xlsx import Cell, SheetData, write_workbook
 from rotation import __version__
 from rotation.lineage import file_sha256, lineage_of
@@ -88,7 +88,7 @@ def verify_sheets(
     verdict = verified.verdict
     problems: list[Sequence[Cell]] = [
         (
-            violation.rule if violation.rule != "contract" else Text("contract", "格式").pick(lang),
+            violation.rule if violation.rule != CONTRACT else CONTRACT_NAME.pick(lang),
             "; ".join(violation.staff) or None,
             "; ".join(violation.schools) or None,
             violation.text.pick(lang),

@@ -82,6 +82,7 @@ from solver.rules.stints import s1_earliest_return
 # A row that breaks the workbook contract (an unknown person or school, a person listed twice …)
 # rather than one of the rules: it is a violation all the same, a plan that cannot be carried out.
 CONTRACT = "contract"
+CONTRACT_NAME = Text("contract", "格式")
 # The codes an assignments row may carry: one code a move ("More settled details").
 MOVE_CODES: frozenset[str] = frozenset(
     {"G1", "G2", "G6", "G7", "G3", "G4", "T1", "T2", "N1", "P1", "V", "C2", "S2"}
@@ -380,8 +381,8 @@ def _violation(
     staff: Iterable[str | None] = (),
     schools: Iterable[str | None] = (),
 ) -> Violation:
-    prefix = "" if rule == CONTRACT else rule
-    text = Text(f"{prefix}: {en}" if prefix else en, f"{prefix}：{zh}" if prefix else zh)
+    prefix = CONTRACT_NAME if rule == CONTRACT else Text(rule, rule)
+    text = Text(f"{prefix.en}: {en}", f"{prefix.zh}：{zh}")
     return Violation(rule, text, brief, _names(*staff), _names(*schools))
 
 

@@ -1029,7 +1029,10 @@ def test_load_pins_reads_a_separate_workbook_against_the_roster(tmp_path: Path) 
     assert [str(p) for p in caught.value.problems] == [
         "pins, row 3, column to_school_id: not in the schools (学校) sheet (found: 'S7')"
     ]
-    none = write_workbook(tmp_path / "none.xlsx", {"Sheet1": [["a"]]})
+    # A workbook of one sheet is read as the pins sheet whatever its name (replan's requests, issue 12).
+    alone = write_workbook(tmp_path / "alone.xlsx", {"Sheet1": pins_sheet(["T002", "", "stay"])})
+    assert load_pins(alone, roster) == (Pin("T002", "", PinKind.STAY),)
+    none = write_workbook(tmp_path / "none.xlsx", {"Sheet1": [["a"]], "Sheet2": [["b"]]})
     with pytest.raises(WorkbookError, match=r"none.xlsx: the workbook has no pins \(指定调动\) sheet"):
         load_pins(none, roster)
 
