@@ -56,6 +56,8 @@ def stop_solve(workbook: Path, folder: Path, signum: int, when: bytes) -> Stoppe
         stdout=subprocess.DEVNULL,
         stderr=follower,
         env={**os.environ, "TMPDIR": str(tmp)},
+        # A test runner's worker may ignore SIGINT, and an ignored signal is inherited: not here.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(follower)
     seen, sent = b"", False

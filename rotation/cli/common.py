@@ -309,10 +309,17 @@ def stopped_by_signals(lang: str) -> Iterator[None]:
     stopping = sys.modules.get("solver.stopping")
     if stopping is not None:
         stopping.clear_stop()
-    previous = {signum: signal.signal(signum, _on_signal) for signum in STOPPING_SIGNALS}
+    # A signal ignored when the command started (nohup, a background job) stays ignored.
+    previous = {
+        signum: signal.signal(signum, _on_signal)
+        for signum in STOPPING_SIGNALS
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
     try:
         yield
     except Interrupted as stop:
+        for signum in STOPPING_SIGNALS:  # a second Ctrl-C does not cut the message short
+            signal.signal(signum, signal.SIG_IGN)
         _say_interrupted(stop.signum, lang)
     finally:
         for signum, handler in previous.items():
