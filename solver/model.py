@@ -7,6 +7,7 @@ levels come last, because O1 and O3 sum the penalties the soft obligations creat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -34,7 +35,11 @@ class BuiltModel:
     hard obligation's literal to the obligation; it is filled only in a
     diagnostic build, where every hard obligation (and pin) is enforced by a
     literal named after it, so that a core of assumptions names the rules,
-    groups and schools in conflict.
+    groups and schools in conflict. ``built_constraints`` is the number of
+    constraints as built (optimising adds its level bounds after them), and
+    ``enforced_by_rule`` the indices of those enforcing each hard rule's
+    obligations: a copy of the model without them is the model built
+    without that rule (the forced-move probes of solver/explain.py).
     """
 
     model: cp_model.CpModel
@@ -45,6 +50,8 @@ class BuiltModel:
     penalties: tuple[Penalty, ...]
     assumptions: dict[int, Obligation]
     levels: tuple[Level, ...]
+    built_constraints: int
+    enforced_by_rule: Mapping[str, tuple[int, ...]]
 
 
 def build_model(
@@ -79,8 +86,20 @@ def build_model(
             for constraint in constraints:
                 constraint.only_enforce_if(literal)
             assumptions[literal.index] = obligation
+    by_rule: dict[str, list[int]] = {}
+    for obligation, constraints in enforced:
+        by_rule.setdefault(obligation.rule, []).extend(constraint.index for constraint in constraints)
     return BuiltModel(
-        model, data, variables, decisions, tuple(obligations), tuple(penalties), assumptions, levels
+        model,
+        data,
+        variables,
+        decisions,
+        tuple(obligations),
+        tuple(penalties),
+        assumptions,
+        levels,
+        len(model.proto.constraints),
+        {rule: tuple(indices) for rule, indices in by_rule.items()},
     )
 
 
