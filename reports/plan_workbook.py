@@ -10,7 +10,7 @@ workbook ends with its 说明 (legend) sheet.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -19,7 +19,7 @@ from reports.dashboard import add_dashboard
 from reports.labels import check_language, code_text, headers, part_text, rules_text, status_text, yes_no
 from reports.legend import legend_sheet, with_legend
 from reports.plan_reader import plan_from_sheets
-from reports.xlsx import Cell, SheetData, add_sheet, write_workbook
+from reports.xlsx import Cell, SheetData, add_sheet, workbook_bytes, write_workbook
 from rotation.codes import Coded
 from rotation.domain import Roster, StaffMember
 from rotation.eligibility import Eligibility
@@ -196,11 +196,33 @@ def write_plan_workbook(
 ) -> None:
     """The ``rotation solve`` workbook: every sheet of the contract, any ``extra`` sheets (``replan``'s
     变更), the dashboard of charts (图表), then the legend (说明) of the codes they show.
-
-    The dashboard is drawn from the very rows written, read as any plan workbook is read.
     """
     contract = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, include_sensitive)
-    figures = plan_from_sheets(path, {sheet.title: [sheet.headers, *sheet.rows] for sheet in contract})
+    sheets, finish = _with_dashboard(path, contract, extra, lang)
+    write_workbook(path, sheets, force=force, protect=protect, finish=finish)
+
+
+def plan_workbook_bytes(
+    name: Path,
+    roster: Roster,
+    params: Parameters,
+    eligibility: Mapping[str, Eligibility],
+    plan: Plan,
+    facts: Facts,
+    warnings: Sequence[Text],
+    lang: str = "zh",
+) -> bytes:
+    """The same workbook as write_plan_workbook's, as bytes (``name`` only names it in messages)."""
+    contract = plan_sheets(roster, params, eligibility, plan, facts, warnings, lang, False)
+    return workbook_bytes(*_with_dashboard(name, contract, (), lang))
+
+
+def _with_dashboard(
+    name: Path, contract: Sequence[SheetData], extra: Sequence[SheetData], lang: str
+) -> tuple[list[SheetData], Callable[[object], None]]:
+    """The sheets and what finishes the workbook: the dashboard, drawn from the contract's very rows (read
+    as any plan workbook is read), and the legend of every code the sheets show."""
+    figures = plan_from_sheets(name, {sheet.title: [sheet.headers, *sheet.rows] for sheet in contract})
     sheets = [*contract, *extra]
     legend = legend_sheet(sheets, lang)
 
@@ -208,7 +230,7 @@ def write_plan_workbook(
         add_dashboard(book, figures, lang)
         add_sheet(book, legend)
 
-    write_workbook(path, sheets, force=force, protect=protect, finish=finish)
+    return sheets, finish
 
 
 def assignments_sheet(roster: Roster, params: Parameters, plan: Plan, lang: str = "zh") -> SheetData:

@@ -13,6 +13,7 @@ reports.input_workbook, which writes no one's personal data, streams through $TM
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import shutil
@@ -323,7 +324,16 @@ def _name(unnamed: int, temporary: Path) -> None:
 IN_MEMORY = {"in_memory": True}
 
 
-def _write_sheets(target: Path, sheets: Sequence[SheetData], finish: Callable[[Any], None] | None) -> None:
+def workbook_bytes(sheets: Sequence[SheetData], finish: Callable[[Any], None] | None = None) -> bytes:
+    """The workbook as bytes, built in memory: a result sent back from another process or node."""
+    buffer = io.BytesIO()
+    _write_sheets(buffer, sheets, finish)
+    return buffer.getvalue()
+
+
+def _write_sheets(
+    target: Path | io.BytesIO, sheets: Sequence[SheetData], finish: Callable[[Any], None] | None
+) -> None:
     options = {
         **IN_MEMORY,
         "strings_to_formulas": False,
@@ -331,7 +341,7 @@ def _write_sheets(target: Path, sheets: Sequence[SheetData], finish: Callable[[A
         "strings_to_urls": False,
         "nan_inf_to_errors": True,
     }
-    with xlsxwriter.Workbook(str(target), options) as workbook:
+    with xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target), options) as workbook:
         for sheet in sheets:
             add_sheet(workbook, sheet)
         if finish is not None:

@@ -10,7 +10,9 @@ import hashlib
 import operator
 import shutil
 import sys
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from rotation.cli.batch import batch
+from rotation.cli.main import main
 from rotation.scenarios.batch import (
     MANIFEST_NAME,
     SUMMARY_NAME,
@@ -30,9 +33,17 @@ from rotation.scenarios.batch import (
     find_inputs,
     run_batch,
     scenario_name,
+    solve_job,
 )
-from rotation.scenarios.engines import EngineChoice, EngineError, TaskFailure, import_ray, run_tasks
-from rotation.scenarios.sweep import parse_grid
+from rotation.scenarios.engines import (
+    EngineChoice,
+    EngineError,
+    TaskFailure,
+    WorkbookContent,
+    import_ray,
+    run_tasks,
+)
+from rotation.scenarios.sweep import parse_grid, run_scenario
 
 SETTINGS = BatchSettings(time_limit_s=30.0)
 TWO = EngineChoice("local", 2)
@@ -346,3 +357,30 @@ def test_the_province_counties_and_the_longest_first_projection() -> None:
     assert len({c.seed for c in full}) == 30 and len(counties(quick=True)) == 4
     assert longest_first([5, 4, 3, 3, 3], 2) == 10  # 5 | 4, 3 on the 4, 3 on the 5, 3 on the 7
     assert longest_first([1, 2, 3], 8) == 3 and longest_first([2, 2, 2, 2], 2) == 4
+
+
+def test_a_worker_writes_nothing_to_disk_and_returns_the_plan_solve_writes(
+    tmp_path: Path, tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13 §4: no copy of a workbook's personal data in $TMPDIR. A worker loads the content it was
+    # sent from memory and builds the plan in memory; writing any file here fails the test.
+    content = WorkbookContent.read(tiny_path)
+
+    def no_files(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker wrote a temporary file")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_files)
+    monkeypatch.setattr(tempfile, "mkstemp", no_files)
+    outcome = solve_job(content, {}, SETTINGS)
+    assert outcome.status == "optimal" and outcome.plan_workbook is not None
+    swept = run_scenario(0, content, {}, 30.0, 0)
+    assert swept.status == "optimal" and swept.kpis is not None and outcome.kpis is not None
+    assert replace(swept.kpis, wall_time_s=0.0) == replace(outcome.kpis, wall_time_s=0.0)
+    monkeypatch.undo()
+    solved = tmp_path / "solved.xlsx"
+    cli = CliRunner().invoke(main, ["solve", str(tiny_path), "-o", str(solved), "--time-limit", "30"])
+    assert cli.exit_code == 0, cli.output
+    sent_back = tmp_path / "sent.xlsx"
+    sent_back.write_bytes(outcome.plan_workbook)
+    for sheet in ("调动名单", "指标完成", "学校汇总"):
+        assert _rows(sent_back, sheet) == _rows(solved, sheet)

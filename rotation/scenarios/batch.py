@@ -231,7 +231,7 @@ def solve_job(content: WorkbookContent, overrides: Mapping[str, str], settings: 
     ``rotation solve``'s.
     """
     from reports.facts import plan_facts
-    from reports.plan_workbook import write_plan_workbook
+    from reports.plan_workbook import plan_workbook_bytes
     from rotation.workbook.loader import WorkbookError
     from solver.solve import PinError
 
@@ -240,45 +240,44 @@ def solve_job(content: WorkbookContent, overrides: Mapping[str, str], settings: 
     def failed(status: str, message: Text, solve_s: float = 0.0) -> JobOutcome:
         return JobOutcome(status, message, content.sha256, None, None, solve_s, time.perf_counter() - started)
 
-    with content.as_file() as path:
-        try:
-            run = load_and_solve(
-                path,
-                overrides,
-                time_limit_s=settings.time_limit_s,
-                workers=settings.workers,
-                seed=settings.seed,
-            )
-        except WorkbookError as error:
-            return failed("bad_input", _joined([Text(p.text("en"), p.text("zh")) for p in error.problems]))
-        except ParameterError as error:
-            return failed("bad_input", _joined(error.texts))
-        except PinError as error:
-            return failed("bad_input", _joined(error.problems))
-        except Exception as error:  # one workbook's crash is its row, not the batch's end
-            return failed("error", _crash(error))
-        plan = run.plan
-        if not plan.status.has_plan:
-            return failed(plan.status.value, _joined(plan.explanation), plan.wall_time_s)
-        assert run.source is not None
-        try:
-            out = path.parent / "plan" / path.name
-            elapsed = time.perf_counter() - started
-            facts = plan_facts(run.source, plan, "cp-sat", elapsed, settings.lang, seed=settings.seed)
-            write_plan_workbook(
-                out,
-                run.roster,
-                run.params,
-                run.eligibility,
-                plan,
-                facts,
-                run.source.warnings,
-                settings.lang,
-                force=False,
-            )
-            data = out.read_bytes()
-        except Exception as error:
-            return failed("error", _crash(error), plan.wall_time_s)
+    # Loaded from memory and written to memory: a node's disk (and $TMPDIR) never holds the workbook's
+    # personal data; the driver writes the plan.
+    try:
+        run = load_and_solve(
+            content.path,
+            overrides,
+            time_limit_s=settings.time_limit_s,
+            workers=settings.workers,
+            seed=settings.seed,
+            data=content.data,
+        )
+    except WorkbookError as error:
+        return failed("bad_input", _joined([Text(p.text("en"), p.text("zh")) for p in error.problems]))
+    except ParameterError as error:
+        return failed("bad_input", _joined(error.texts))
+    except PinError as error:
+        return failed("bad_input", _joined(error.problems))
+    except Exception as error:  # one workbook's crash is its row, not the batch's end
+        return failed("error", _crash(error))
+    plan = run.plan
+    if not plan.status.has_plan:
+        return failed(plan.status.value, _joined(plan.explanation), plan.wall_time_s)
+    assert run.source is not None
+    try:
+        elapsed = time.perf_counter() - started
+        facts = plan_facts(run.source, plan, "cp-sat", elapsed, settings.lang, seed=settings.seed)
+        data = plan_workbook_bytes(
+            content.path,
+            run.roster,
+            run.params,
+            run.eligibility,
+            plan,
+            facts,
+            run.source.warnings,
+            settings.lang,
+        )
+    except Exception as error:
+        return failed("error", _crash(error), plan.wall_time_s)
     warnings = len(run.source.warnings)
     message = (
         Text(f"{warnings} warnings, listed in the plan's run sheet", f"{warnings} 条警告，见方案的运行信息表")

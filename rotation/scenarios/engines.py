@@ -18,11 +18,9 @@ import multiprocessing
 import os
 import socket
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
@@ -56,16 +54,10 @@ class WorkbookContent:
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
-    @contextmanager
-    def as_file(self) -> Iterator[Path]:
-        """The content as a file of its own name in a temporary folder, removed afterwards.
-
-        The loader reads a path, and the run sheet names the file: the name is kept, the folder is not.
-        """
-        with tempfile.TemporaryDirectory(prefix="rotation-") as folder:
-            path = Path(folder) / self.name
-            path.write_bytes(self.data)
-            yield path
+    @property
+    def path(self) -> Path:
+        """The name the loader's messages and the run sheet give it: the file's name, without its folder."""
+        return Path(self.name)
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,11 @@ def load_and_solve(
     seed: int = 0,
     progress: Callable[[Text], None] | None = None,
     draft: Draft | None = None,
+    data: bytes | None = None,
 ) -> SolvedRun:
     """Load the workbook with ``scenario_file`` and ``overrides`` over its own parameters, and solve it
-    (from ``draft`` when given: as few of its decisions changed as the rules allow, O0).
+    (from ``draft`` when given: as few of its decisions changed as the rules allow, O0). ``data`` is the
+    workbook's content when it came as bytes (``path`` then only names it).
 
     Raises WorkbookError or ParameterError for bad input, PinError for a refused pin.
     """
@@ -56,7 +58,7 @@ def load_and_solve(
         params = resolve_parameters(sheet_values, scenario_file)
         return params.updated(overrides, "--set") if overrides else params
 
-    loaded = load_workbook(path, resolve)
+    loaded = load_workbook(path, resolve, data)
     eligibility = assess_roster(loaded.roster, loaded.params)
     options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed, draft=draft)
     plan = solve(loaded.roster, loaded.params, eligibility, options, progress)

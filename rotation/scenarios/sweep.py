@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,10 +96,13 @@ def run_scenario(
     def failed(status: str, message: Text) -> ScenarioResult:
         return ScenarioResult(index, dict(overrides), status, message, None, time.perf_counter() - started)
 
-    received = workbook.as_file() if isinstance(workbook, WorkbookContent) else nullcontext(Path(workbook))
+    # Content sent from elsewhere is loaded from memory: the workbook's personal data never lands in $TMPDIR.
+    if isinstance(workbook, WorkbookContent):
+        path, data = workbook.path, workbook.data
+    else:
+        path, data = Path(workbook), None
     try:
-        with received as path:
-            run = load_and_solve(path, overrides, time_limit_s=time_limit_s, workers=1, seed=seed)
+        run = load_and_solve(path, overrides, time_limit_s=time_limit_s, workers=1, seed=seed, data=data)
     except ParameterError as error:
         return failed("bad_input", _joined(error.texts))
     except WorkbookError as error:

@@ -84,14 +84,19 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_workbook(
-    path: Path, resolve: Callable[[Mapping[str, object]], Parameters] = resolve_parameters
+    path: Path,
+    resolve: Callable[[Mapping[str, object]], Parameters] = resolve_parameters,
+    data: bytes | None = None,
 ) -> LoadedWorkbook:
     """The roster and final parameters of the input workbook at ``path``, or WorkbookError with every problem.
 
     ``resolve`` turns the ``parameters`` sheet's key/value mapping into the final Parameters (the CLI
     adds the scenario file and ``--set`` flags); checks that depend on effective_date use its result.
+    ``data``, when given, is the file's content (a workbook sent to another process or node), and
+    ``path`` only names it: nothing is read from disk, and no copy of it is ever written there.
     """
-    data = read_bytes(path)
+    if data is None:
+        data = read_bytes(path)
     with _gc_paused():
         return _load(path, data, resolve)
 
