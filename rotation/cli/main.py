@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -18,6 +18,7 @@ import click
 
 from reports.facts import plan_facts, run_facts
 from reports.labels import part_text
+from reports.xlsx import text_width
 from rotation import __version__
 from rotation.cli.batch import batch
 from rotation.cli.common import (
@@ -57,7 +58,7 @@ from rotation.eligibility import Eligibility, assess_roster
 from rotation.figures import compute_kpis, reason_counts
 from rotation.lineage import file_sha256
 from rotation.parameters import Parameters
-from rotation.plan import Plan, SolveStatus
+from rotation.plan import ObligationOutcome, Plan, SolveStatus
 from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook, load_pins
 
@@ -66,6 +67,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_NO_PLAN", "main"]
 # Schools listed by check: those with the most due people, and those with the most who can move nowhere.
 MOST_DUE_SHOWN = 10
 NOWHERE_SHOWN = 10
+MISSED_SHOWN = 5  # missed obligations printed per rule after a solve
 
 
 @click.group(
@@ -227,13 +229,19 @@ def print_eligibility_summary(
         roster.staff_by_id[staff_id].school_id for staff_id, e in eligibility.items() if e.is_due
     )
     click.echo(text.most_due_heading)
-    most_due = sorted(due_by_school.items(), key=lambda item: (-item[1], item[0]))
-    for school_id, count in most_due[:MOST_DUE_SHOWN]:
+    most_due = sorted(due_by_school.items(), key=lambda item: (-item[1], item[0]))[:MOST_DUE_SHOWN]
+    width = name_width(roster.schools[school_id].name for school_id, _ in most_due)
+    for school_id, count in most_due:
         school = roster.schools[school_id]
         headcount = len(roster.staff_by_school[school_id])
         share = count / headcount
-        click.echo(f"  {school_id:<10} {pad(school.name, 20)} {count:>4} / {headcount:<4} {share:>5.0%}")
+        click.echo(f"  {school_id:<10} {pad(school.name, width)} {count:>4} / {headcount:<4} {share:>5.0%}")
     print_nowhere(loaded, eligibility, text)
+
+
+def name_width(names: Iterable[str]) -> int:
+    """The terminal cells of a column of school names: the widest, and at least 20."""
+    return max([20, *(text_width(name) for name in names)])
 
 
 def print_nowhere(loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility], text: Messages) -> None:
@@ -250,10 +258,12 @@ def print_nowhere(loaded: LoadedWorkbook, eligibility: Mapping[str, Eligibility]
         return
     by_school = {school_id: sum(counts.values()) for school_id, counts in reasons.items()}
     click.echo(text.nowhere_heading(sum(by_school.values()), len(by_school)))
-    for school_id, count in sorted(by_school.items(), key=lambda item: (-item[1], item[0]))[:NOWHERE_SHOWN]:
+    shown = sorted(by_school.items(), key=lambda item: (-item[1], item[0]))[:NOWHERE_SHOWN]
+    width = name_width(roster.schools[school_id].name for school_id, _ in shown)
+    for school_id, count in shown:
         name = roster.schools[school_id].name
         reason = reasons[school_id].most_common(1)[0][0]
-        click.echo(f"  {school_id:<10} {pad(name, 20)} {count:>4}  {reason}")
+        click.echo(f"  {school_id:<10} {pad(name, width)} {count:>4}  {reason}")
     in_no_group = sum(n for school_id, n in by_school.items() if not roster.groups_by_school[school_id])
     if in_no_group and params.destination_scope == "group":
         click.echo(text.nowhere_lever(in_no_group))
@@ -389,9 +399,15 @@ def print_plan_summary(
             obligations=kpis.obligations_total,
         )
     )
+    missed: dict[str, list[ObligationOutcome]] = {}
     for outcome in plan.obligations:
         if not outcome.met:
+            missed.setdefault(outcome.rule, []).append(outcome)
+    for rule, outcomes in missed.items():  # a few of each rule: the sheet lists them all
+        for outcome in outcomes[:MISSED_SHOWN]:
             click.echo(text.missed_obligation(outcome, part_text(outcome.part, text.lang)))
+        if len(outcomes) > MISSED_SHOWN:
+            click.echo(text.missed_more(rule, len(outcomes) - MISSED_SHOWN))
     click.echo(text.solve_status(plan.status.value, plan.gap, plan.wall_time_s))
     for line in text.level_table(plan.levels):
         click.echo(line)

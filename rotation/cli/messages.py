@@ -137,6 +137,15 @@ class Messages:
             )
         )
 
+    def missed_more(self, rule: str, count: int) -> str:
+        """The line after the first few missed obligations of a rule: how many more, and where they are."""
+        return self.say(
+            Text(
+                f"  … {count} more {rule} missed: every obligation is in the plan's obligations sheet",
+                f"  …… 另有 {count} 项 {rule} 未达标：全部指标见方案工作簿的“指标完成”工作表",
+            )
+        )
+
     def solve_status(self, status: str, gap: float, seconds: float) -> str:
         shown = self.run_status(status)
         return self.say(
