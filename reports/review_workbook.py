@@ -51,6 +51,15 @@ def stale_obligations(
     return stale
 
 
+def stale_met(
+    recounted: Sequence[ObligationOutcome], written: Sequence[ObligationRow]
+) -> set[tuple[str, str, str, str]]:
+    """The recounted obligation rows the plan states as met when they are not, or the other way."""
+    said = {obligation_key(o.rule, o.group_id, o.school_id, o.part): o.met for o in written}
+    keys = ((obligation_key(o.rule, o.group_id, o.school_id, o.part), o.met) for o in recounted)
+    return {key for key, met in keys if key in said and said[key] != met}
+
+
 def stale_schools(verified: Verified) -> dict[str, SchoolRow]:
     """The plan's schools rows whose figures differ from the recount, by school."""
     said = {row.school_id: row for row in verified.plan.data.schools}
@@ -182,5 +191,6 @@ def recounted(verified: Verified) -> Mapping[str, int]:
         "met": sum(1 for o in verdict.obligations if o.met),
         "total": len(verdict.obligations),
         "stale_obligations": len(stale_obligations(verdict.obligations, verified.plan.data.obligations)),
+        "stale_met": len(stale_met(verdict.obligations, verified.plan.data.obligations)),
         "stale_schools": len(stale_schools(verified)),
     }

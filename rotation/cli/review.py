@@ -135,10 +135,10 @@ def verify(
             Text(
                 f"Obligations recounted: {counts['met']} of {counts['total']} met; the plan states "
                 f"{counts['stale_obligations']} of them otherwise, and {counts['stale_schools']} schools' "
-                "figures otherwise.",
+                f"figures otherwise; it calls {counts['stale_met']} obligations met or missed otherwise.",
                 f"重新统计指标：{counts['total']} 项中达标 {counts['met']} 项；方案中有 "
-                f"{counts['stale_obligations']} "
-                f"项指标、{counts['stale_schools']} 所学校的数字与重新统计的不同。",
+                f"{counts['stale_obligations']} 项指标的实际人数、{counts['stale_schools']} 所学校的数字与"
+                f"重新统计的不同，是否达标与重新统计不同的有 {counts['stale_met']} 项。",
             )
         )
     )
@@ -499,8 +499,8 @@ def options(
         )
     )
     for rank, choice in enumerate(found.options, start=1):
-        name = names.get(choice.school_id or "", "")
-        click.echo(f"  {rank:>3}. {name} {text.say(describe_option(choice))}")
+        name = names.get(choice.school_id or "", "")  # none for staying home
+        click.echo(f"  {rank:>3}. {' '.join(filter(None, (name, text.say(describe_option(choice)))))}")
     if output is not None:
         with review_input_exits(lang):
             sheet = options_sheet(found, names, lang)
