@@ -42,8 +42,10 @@ RULES_DOC_ENTRY = (
     Text("All the rules", "全部规则"),
     Text(
         f"Every rule with its meaning, default parameters, hard/soft switch and policy source: {RULES_DOC} "
-        "in the project.",
-        f"每条规则的含义、默认参数、可否切换软硬约束及政策出处，见本项目的 {RULES_DOC}。",
+        "in the project. In a meaning, the number in brackets after a parameter's name is its default; "
+        "the values a plan was made with are in the plan workbook's run sheet.",
+        f"每条规则的含义、默认参数、可否切换软硬约束及政策出处，见本项目的 {RULES_DOC}。"
+        "含义中参数名后括号内的数为默认值，方案实际所用的值见方案工作簿的“运行信息”工作表。",
     ),
 )
 
@@ -137,14 +139,17 @@ def rules_doc_entry(lang: str) -> LegendEntry:
     return LegendEntry(RULES_DOC, kind.pick(lang), title.pick(lang), meaning.pick(lang))
 
 
-def legend_entries(tables: Iterable[Sequence[Sequence[object]]], lang: str) -> list[LegendEntry]:
-    """What the rows of ``tables`` show: every rule ID in any cell, then every status, post, band
-    and honor of a column of such codes, then the line pointing to the rules document.
+def legend_entries(
+    tables: Iterable[Sequence[Sequence[object]]], lang: str, headers: Iterable[str] = ()
+) -> list[LegendEntry]:
+    """What the rows of ``tables`` show: every rule ID in any cell or in ``headers`` (a column
+    headed 暂不纳入人数：E2), then every status, post, band and honor of a column of such codes, then
+    the line pointing to the rules document.
 
     A column counts as a code column when each of its non-blank cells is a code of one kind in
     ``lang`` (so the run sheet's ``district`` of destination_scope is not taken for an honor).
     """
-    texts: set[str] = set()
+    texts: set[str] = {header for header in headers if _LATIN.search(header)}
     shown: dict[type[Coded], set[Coded]] = {codes: set() for codes, _ in _CODED}
     for rows in tables:
         for column in _columns(rows):
@@ -190,7 +195,8 @@ def _other_name(code: Coded, lang: str) -> str:
 
 def legend_sheet(sheets: Sequence[SheetData], lang: str) -> SheetData:
     """The 说明 (``legend``) sheet of a workbook made of ``sheets``: what each of their codes means."""
-    entries = legend_entries((sheet.rows for sheet in sheets), lang)
+    headers = [header for sheet in sheets for header in sheet.headers]
+    entries = legend_entries((sheet.rows for sheet in sheets), lang, headers)
     return SheetData(
         LEGEND_SHEET.label(lang),
         [header.pick(lang) for header in LEGEND_HEADERS],

@@ -18,6 +18,7 @@ written, so a failure leaves none of them.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -34,7 +35,7 @@ from reports.plan_reader import Assignment, PlanData
 from reports.xlsx import A4_PAPER, OutputError, check_output_path, text_width
 from rotation.catalogue import CATALOGUE, parse_rule_id
 from rotation.dates import whole_years
-from rotation.parameters import Parameters
+from rotation.parameters import Parameters, format_value
 from rotation.text import Text
 
 PERSONAL_TITLE = "个人交流通知书"
@@ -69,12 +70,39 @@ def movers(plan: PlanData) -> list[Assignment]:
     return sorted(plan.moves, key=lambda a: (a.from_school_id, a.staff_id))
 
 
-def rule_in_words(code: str) -> str:
-    """The rule a move is made under, as the catalogue words it: ``T1 教师任教满期：……``."""
+# A parameter as a rule's meaning names it, with its default: ``满 teacher_tenure_years（6）年``; and
+# one named with the choices it makes: ``（principal_scope：全区或集团内）``.
+_PARAMETER_WITH_DEFAULT = re.compile(r"\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)（([^）]*)）")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" (?=[，。、；：）])")
+_PARAMETER_CHOICE = re.compile(r"（[a-z][a-z0-9]*(?:_[a-z0-9]+)+：[^）]*）")
+
+
+def rule_in_words(code: str, run: Mapping[str, object] | None = None) -> str:
+    """The rule a move is made under, as the catalogue words it, for the person who moves: each
+    parameter's name and default replaced by the value the plan was made with (its run sheet's, else
+    the default): ``T1 教师任教满期：在同一所学校连续任教满 6 年及以上的……``."""
     rule_id = parse_rule_id(code)
     if rule_id is None or rule_id not in CATALOGUE:
         return code
-    return f"{rule_id} {CATALOGUE[rule_id].describe('zh')}"
+    defaults = Parameters()
+    run = run or {}
+
+    def value(match: re.Match[str]) -> str:
+        key, shown = match.group(1), match.group(2)
+        if not hasattr(defaults, key):
+            return match.group(0)
+        given = run.get(key)
+        used = given if given is not None and str(given).strip() else getattr(defaults, key)
+        if shown.endswith("%"):
+            try:
+                return f"{float(str(used)) * 100:g}% "
+            except ValueError:
+                return f"{shown} "
+        return f"{format_value(used)} "
+
+    words = _PARAMETER_WITH_DEFAULT.sub(value, CATALOGUE[rule_id].describe("zh"))
+    words = _SPACE_BEFORE_PUNCTUATION.sub("", _PARAMETER_CHOICE.sub("", words))
+    return f"{rule_id} {words}"
 
 
 def stint_years(move: Assignment) -> int | None:
@@ -110,8 +138,10 @@ def _personal_file(school_id: str, names: Mapping[str, str]) -> str:
     return f"{PERSONAL_TITLE}-{notice_file_name(school_id, names.get(school_id))}"
 
 
-def notice_lines(move: Assignment, names: Mapping[str, str]) -> list[tuple[str, str]]:
-    """The table of one personal notice: (label, value) rows."""
+def notice_lines(
+    move: Assignment, names: Mapping[str, str], run: Mapping[str, object] | None = None
+) -> list[tuple[str, str]]:
+    """The table of one personal notice: (label, value) rows; ``run``: the plan's run sheet."""
     years = stint_years(move)
     return [
         ("姓名", move.name),
@@ -124,11 +154,13 @@ def notice_lines(move: Assignment, names: Mapping[str, str]) -> list[tuple[str, 
         ("生效日期", _day(move.effective_date)),
         ("最短交流期限", f"{years} 年" if years is not None else ""),
         ("最早返回日期", _day(move.earliest_return_date)),
-        ("交流依据", rule_in_words(move.rule)),
+        ("交流依据", rule_in_words(move.rule, run)),
     ]
 
 
-def _write_personal(book: Any, notices: PersonalBook, names: Mapping[str, str], bureau: str) -> None:
+def _write_personal(
+    book: Any, notices: PersonalBook, names: Mapping[str, str], bureau: str, run: Mapping[str, object]
+) -> None:
     title = book.add_format({"bold": True, "font_size": 18, "align": "center", "valign": "vcenter"})
     plain = book.add_format({"text_wrap": True, "valign": "top"})
     quoted = book.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
@@ -158,7 +190,7 @@ def _write_personal(book: Any, notices: PersonalBook, names: Mapping[str, str], 
         sheet.merge_range(row, 0, row, 1, body, plain)
         sheet.set_row(row, LINE_HEIGHT * _lines(body, LABEL_WIDTH + VALUE_WIDTH))
         row += 2
-        for key, value in notice_lines(move, names):
+        for key, value in notice_lines(move, names, run):
             sheet.write_string(row, 0, key, label)
             write_text(sheet, row, 1, value, cell, cell_quoted)
             sheet.set_row(row, LINE_HEIGHT * _lines(value, VALUE_WIDTH))
@@ -298,7 +330,7 @@ def write_papers(
     jobs: list[tuple[Path, Writer]] = []
     if personal:
         jobs.extend(
-            (book.path, partial(_write_personal, notices=book, names=names, bureau=bureau))
+            (book.path, partial(_write_personal, notices=book, names=names, bureau=bureau, run=plan.run))
             for book in personal_books(plan, out_dir, names)
         )
     if public:

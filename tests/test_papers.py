@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,9 +63,22 @@ def test_one_personal_notice_a_page_per_mover_with_everything_the_person_needs(
     assert move.earliest_return_date is not None
     back = move.earliest_return_date
     assert f"{back.year} 年 {back.month} 月 {back.day} 日" in words
-    assert f"{RuleId(move.rule)} {CATALOGUE[RuleId(move.rule)].describe('zh')}" in words
+    assert f"{RuleId(move.rule)} {CATALOGUE[RuleId(move.rule)].title.zh}：" in " ".join(words)
+    assert papers.rule_in_words(move.rule, plan.run) in words
+    assert not [word for word in words if re.search(r"[a-z]+_[a-z_]+", word)]  # no parameter's name
     assert f"{BUREAU}（盖章）" in words
     assert "本人签收：" in words
+
+
+def test_the_rule_in_words_gives_the_values_the_plan_was_made_with() -> None:
+    """A personal notice states the rule with the plan's values, not the parameters' names and defaults."""
+    assert papers.rule_in_words("T1", {"teacher_tenure_years": 5}) == (
+        "T1 教师任教满期：在同一所学校连续任教满 5 年及以上的专任教师（含中层干部）应交流。"
+    )
+    n1 = papers.rule_in_words("N1", {"min_rotation_ratio": 0.15})
+    assert "应交流人数的 15%，" in n1 and "不低于 20%。" in n1  # min_key_share at its default
+    assert papers.rule_in_words("P1", {}).endswith("且在同学段学校之间。")
+    assert papers.rule_in_words("not a rule", {}) == "not a rule"
 
 
 def test_the_public_list_shows_name_post_subject_and_destination_only(tmp_path: Path, solved: Path) -> None:
