@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -75,6 +76,25 @@ class Command:
     writes: tuple[str, ...]
     needs: tuple[str, ...] = ()
     exit_code: int = 0
+    prepare: Callable[[Path], None] | None = None  # makes what the command reads, in the folder
+
+
+def one_stay(out: Path) -> None:
+    """The pins file of an appeal: 000160, a teacher of tiny's plan who moves under T1, stays home."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "指定调动"
+    sheet.append(["工号", "交流学校代码", "类型"])
+    sheet.append(["000160", None, "留任"])
+    book.save(out / "stay.xlsx")
+
+
+def two_counties(out: Path) -> None:
+    """A folder of two workbooks for a batch: two copies of tiny under county names."""
+    (out / "counties").mkdir()
+    for county in ("东城区", "西城区"):
+        shutil.copyfile(TINY, out / "counties" / f"{county}.xlsx")
 
 
 COMMANDS: dict[str, Command] = {
@@ -133,6 +153,54 @@ COMMANDS: dict[str, Command] = {
     "notices": Command(
         ("notices", "{out}/plan.xlsx", "-o", "{out}/notices", "--input", "{tiny}"), ("notices",), ("solve",)
     ),
+    "notices --personal": Command(
+        ("notices", "{out}/plan.xlsx", "-o", "{out}/personal", "--input", "{tiny}", "--personal"),
+        ("personal",),
+        ("solve",),
+    ),
+    "notices --public": Command(
+        ("notices", "{out}/plan.xlsx", "-o", "{out}/public", "--input", "{tiny}", "--public"),
+        ("public",),
+        ("solve",),
+    ),
+    "whatif --stable": Command(
+        ("whatif", "{tiny}", "--set", "female_exempt_age=52", "--stable", "-o", "{out}/whatif-stable.xlsx"),
+        ("whatif-stable.xlsx",),
+    ),
+    "verify": Command(
+        ("verify", "{tiny}", "{out}/plan.xlsx", "-o", "{out}/verified.xlsx"), ("verified.xlsx",), ("solve",)
+    ),
+    "replan": Command(
+        (
+            "replan",
+            "{tiny}",
+            "--draft",
+            "{out}/plan.xlsx",
+            "--pins",
+            "{out}/stay.xlsx",
+            "-o",
+            "{out}/final.xlsx",
+        ),
+        ("final.xlsx",),
+        ("solve",),
+        prepare=one_stay,
+    ),
+    "diff": Command(
+        ("diff", "{out}/plan.xlsx", "{out}/final.xlsx", "-o", "{out}/diff.xlsx"), ("diff.xlsx",), ("replan",)
+    ),
+    "options, a due teacher": Command(
+        ("options", "{tiny}", "--draft", "{out}/plan.xlsx", "000017", "-o", "{out}/options-teacher.xlsx"),
+        ("options-teacher.xlsx",),
+        ("solve",),
+    ),
+    "options, a principal": Command(
+        ("options", "{tiny}", "--draft", "{out}/plan.xlsx", "000001", "-o", "{out}/options-principal.xlsx"),
+        ("options-principal.xlsx",),
+        ("solve",),
+    ),
+    "batch": Command(
+        ("batch", "{out}/counties", "-o", "{out}/province"), ("province",), prepare=two_counties
+    ),
     "report": Command(
         ("report", "{out}/plan.xlsx", "-o", "{out}/report.html", "--input", "{tiny}"),
         ("report.html",),
@@ -167,6 +235,8 @@ class Runs:
             command = COMMANDS[name]
             for needed in command.needs:
                 self.get(needed)
+            if command.prepare is not None:
+                command.prepare(self.out)
             places = {
                 "out": str(self.out),
                 "tiny": str(TINY),
