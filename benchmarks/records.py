@@ -53,6 +53,8 @@ class RunRecord:
     solve_phases: dict[str, float] = field(default_factory=dict)  # thread-seconds, SOLVE_PHASES
     end_to_end_s: float = 0.0
     peak_mib: float = 0.0
+    # The process's peak memory as each phase ended (RUN_PHASES): where the peak was reached.
+    peak_mib_after: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -211,6 +211,7 @@ def render(
     plot_name: str | None,
     total_s: float | None,
     note: str = "",
+    targets: Sequence[str] = (),
 ) -> str:
     out = [
         "# Benchmarks",
@@ -226,6 +227,8 @@ def render(
     every_run += [r for r in scaling if r not in every_run]
     if every_run:
         out += [agreement_summary(every_run), ""]
+    if targets:
+        out += ["## Speed targets (issue 14)", "", *targets, ""]
     out += ["## Methods on the generated districts", ""]
     out += [
         "Hard obligations met is met / hard, with all obligation rows reported in brackets. "

@@ -64,6 +64,7 @@ def run(
         begun = time.perf_counter()
         result = action()
         phases[name] = time.perf_counter() - begun
+        record.peak_mib_after[name] = peak_memory_mib()
         return result
 
     record = RunRecord(instance=workbook.stem, method=method, time_limit_s=time_limit_s, workers=workers)
