@@ -8,6 +8,7 @@ Every unknown key and every bad value is reported by name, all at once.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -111,10 +112,12 @@ class Parameters:
         """Every parameter as (name, text), in declaration order, for the ``run`` sheet."""
         return [(f.name, format_value(getattr(self, f.name))) for f in fields(self)]
 
-    def updated(self, values: Mapping[str, object], source: str | Text) -> Parameters:
+    def updated(self, values: Mapping[str, object], source: str | Text, *, joint: bool = True) -> Parameters:
         """A copy with ``values`` applied; raises ParameterError listing every bad key or value.
 
-        ``source`` names where the values come from, in both languages when a Text.
+        ``source`` names where the values come from, in both languages when a Text. ``joint`` = False
+        leaves out the checks of values against each other (alliance_min ≤ alliance_max, …): with
+        several sources, only the values they give together can be judged that way.
         """
         where = source if isinstance(source, Text) else Text(source, source)
         changes: dict[str, object] = {}
@@ -141,14 +144,14 @@ class Parameters:
         result = replace(self, **changes)  # type: ignore[arg-type]
         result_problems = [
             Text(f"{where.en}: {problem.en}", f"{where.zh}：{problem.zh}")
-            for problem in result.problem_texts()
+            for problem in result.problem_texts(joint=joint)
         ]
         if result_problems:
             raise ParameterError(result_problems)
         return result
 
-    def problem_texts(self) -> list[Text]:
-        """Values outside their range, or that do not make sense together, in both languages."""
+    def problem_texts(self, joint: bool = True) -> list[Text]:
+        """Values outside their range, or (``joint``) that do not make sense together, in both languages."""
         found: list[Text] = []
         for f in fields(self):
             value, limits = getattr(self, f.name), parameter_range(f.name)
@@ -162,7 +165,7 @@ class Parameters:
                         f"参数 {f.name} 必须在 {low} 到 {high} 之间（发现：{shown}）",
                     )
                 )
-        if found:  # the checks below compare values that are each in range
+        if found or not joint:  # the checks below compare values that are each in range
             return found
         # G4: the leaders are part of the count, so they cannot outnumber its maximum.
         for low_name, high_name in (
@@ -422,19 +425,45 @@ def resolve_parameters(
     flags: Iterable[str] = (),
     effective_date: date | None = None,
     base: Parameters | None = None,
+    *,
+    joint: bool = True,
 ) -> Parameters:
     """Parameters from every source, in precedence order: defaults, workbook, scenario, flags.
 
-    ``effective_date`` (the ``--effective-date`` option) is a flag and wins over all.
+    ``effective_date`` (the ``--effective-date`` option) is a flag and wins over all. Each source's
+    values are checked as they come; how they go together (``joint``) only once all are applied, so
+    that the sheet's alliance_max = 10 and a flag's alliance_min = 8 are judged as the pair they make.
     """
     params = base if base is not None else Parameters()
-    if workbook:
-        params = params.updated(workbook, PARAMETERS_SHEET)
-    if scenario is not None:
-        params = params.updated(load_scenario(scenario), Text(f"scenario {scenario}", f"情景文件 {scenario}"))
     flag_values: dict[str, object] = dict(parse_flags(flags))
     if effective_date is not None:
         flag_values["effective_date"] = effective_date
-    if flag_values:
-        params = params.updated(flag_values, "--set")
+    scenario_values = load_scenario(scenario) if scenario is not None else {}
+    # In precedence order: the source that set a parameter last is the one a problem is told against.
+    stages = [
+        (workbook or {}, PARAMETERS_SHEET),
+        (scenario_values, Text(f"scenario {scenario}", f"情景文件 {scenario}")),
+        (flag_values, Text("--set", "--set")),
+    ]
+    set_by: dict[str, Text] = {}
+    for values, where in stages:
+        if values:
+            params = params.updated(values, where, joint=False)
+            set_by.update(dict.fromkeys((str(key).strip() for key in values), where))
+    if joint and (problems := params.problem_texts()):
+        raise ParameterError(
+            [_attributed(problem, set_by, [where for _, where in stages]) for problem in problems]
+        )
     return params
+
+
+def _attributed(problem: Text, set_by: Mapping[str, Text], order: Sequence[Text]) -> Text:
+    """A problem of values together, begun with the source of highest precedence (``order``) among those
+    that set a parameter it names; the parameters sheet's then points at the row of the first it names."""
+    named = {
+        where for key, where in set_by.items() if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", problem.en)
+    }
+    if not named:
+        return problem
+    where = max(named, key=order.index)
+    return Text(f"{where.en}: {problem.en}", f"{where.zh}：{problem.zh}")

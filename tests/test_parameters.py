@@ -11,10 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from reports.input_workbook import write_input_workbook
+from rotation.cli.main import main
 from rotation.parameters import ParameterError, Parameters, load_scenario, resolve_parameters
 from rotation.sample import generate
+from rotation.scenarios.sweep import run_scenario
 from rotation.workbook.loader import load_workbook
 
 EFFECTIVE = date(2027, 9, 1)
@@ -118,3 +121,33 @@ def test_the_workbooks_parameters_sheet_is_the_source_below_the_scenario(tmp_pat
     )
     assert (layered.params.teacher_tenure_years, layered.params.female_exempt_age) == (8, 53)
     assert layered.params.effective_date == EFFECTIVE
+
+
+def test_values_are_judged_together_once_every_source_is_applied(tmp_path: Path) -> None:
+    # The sheet widens alliance_max to 10 and a flag raises alliance_min to 8: the pair they make is
+    # valid, though 8 is above the default maximum of 5 (once refused as if judged alone).
+    params = resolve_parameters({"alliance_max": 10}, None, ("alliance_min=8",))
+    assert (params.alliance_min, params.alliance_max) == (8, 10)
+    # A scenario may raise the maximum that the sheet's minimum needs.
+    widened = scenario(tmp_path, "alliance_max = 10\n")
+    assert resolve_parameters({"alliance_min": 8}, widened).alliance_min == 8
+    with pytest.raises(ParameterError) as refused:
+        resolve_parameters({"alliance_max": 10}, None, ("alliance_min=12",))
+    # Told against the source of highest precedence among those that set the two: the flag.
+    assert refused.value.problems == ["--set: parameter alliance_min (12) exceeds alliance_max (10)"]
+    assert refused.value.lines("zh") == ["--set：参数 alliance_min（12）大于 alliance_max（10）"]
+
+
+def test_a_flag_is_judged_with_the_workbooks_own_values(tmp_path: Path) -> None:
+    # Through the command line (check) and the what-if runs' loading (sweep, batch): the sheet's
+    # alliance_max = 10 makes a flag's alliance_min = 8 valid.
+    workbook = tmp_path / "wide.xlsx"
+    sheet = {"effective_date": EFFECTIVE, "alliance_max": 10}
+    write_input_workbook(workbook, generate("tiny", 7, EFFECTIVE), parameters=sheet)
+    accepted = CliRunner().invoke(main, ["check", str(workbook), "--set", "alliance_min=8"])
+    assert accepted.exit_code == 0, accepted.output
+    refused = CliRunner().invoke(main, ["check", str(workbook), "--set", "alliance_min=12"])
+    assert refused.exit_code == 2
+    assert "alliance_min（12）大于 alliance_max（10）" in refused.output
+    swept = run_scenario(0, str(workbook), {"alliance_min": "8"}, 20.0, 0)
+    assert swept.status != "bad_input", swept.message

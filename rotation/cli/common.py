@@ -191,8 +191,9 @@ def load(
     def resolve(sheet_values: Mapping[str, object]) -> Parameters:
         return resolve_parameters(sheet_values, scenario, flags, day)
 
-    # Scenario and flag mistakes are reported before the workbook is even read.
-    resolve({})
+    # Scenario and flag mistakes are reported before the workbook is even read; how the values go
+    # together is judged with the sheet's, once it is read.
+    resolve_parameters({}, scenario, flags, day, joint=False)
     return load_workbook(path, resolve)
 
 

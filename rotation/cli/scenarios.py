@@ -132,7 +132,7 @@ def whatif(
     with bad_input_exits(lang):
         check_output_path(output, force=force, protect=[workbook])
         # Scenario and flag mistakes are reported before two solves are spent.
-        resolve_parameters({}, scenario, flags)
+        resolve_parameters({}, scenario, flags, joint=False)
         overrides = parse_flags(flags)
     try:
         with bad_input_exits(lang):

@@ -53,11 +53,16 @@ def load_and_solve(
     from solver.settings import SolveOptions
     from solver.solve import solve
 
+    flags = tuple(f"{key}={value}" for key, value in overrides.items())
+
     def resolve(sheet_values: Mapping[str, object]) -> Parameters:
         # Refusals name their source in both languages, as resolve_parameters writes them.
-        params = resolve_parameters(sheet_values, scenario_file)
-        return params.updated(overrides, "--set") if overrides else params
+        return resolve_parameters(sheet_values, scenario_file, flags)
 
+    # A bad override is refused as itself (--set), before the loader would report it as the
+    # parameters sheet's, as the CLI's own loading does; how it goes with the sheet's values is
+    # judged once the sheet is read.
+    resolve_parameters({}, scenario_file, flags, joint=False)
     loaded = load_workbook(path, resolve, data)
     eligibility = assess_roster(loaded.roster, loaded.params)
     options = SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed, draft=draft)
