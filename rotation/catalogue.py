@@ -602,13 +602,14 @@ def rule(code: str) -> Rule:
     return CATALOGUE[RuleId(code)]
 
 
+# Every rule id by its text in upper case (no two differ by case alone), for parse_rule_id: it is
+# called on every row of a plan read back.
+_RULE_IDS: dict[str, RuleId] = {rule_id.value.upper(): rule_id for rule_id in RuleId}
+
+
 def parse_rule_id(text: str) -> RuleId | None:
     """The RuleId written as ``text`` (case and spaces ignored), or None."""
-    wanted = text.strip().upper()
-    for rule_id in RuleId:
-        if rule_id.value.upper() == wanted:
-            return rule_id
-    return None
+    return _RULE_IDS.get(text.strip().upper())
 
 
 # Solve levels that are not objective levels of the catalogue: a part with nothing to optimise, the

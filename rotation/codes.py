@@ -8,12 +8,17 @@ language, ignoring case and surrounding (full-width) spaces.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Self, cast
 
 
 def normalize_text(value: str) -> str:
     """Trim ordinary and full-width spaces and fold case, for matching headers and codes."""
     return value.replace("\u3000", " ").strip().casefold()
+
+
+# Each code class's members by every spelling ``parse`` accepts, made on first use: reading a plan
+# back (its dashboard, verify, diff) parses the codes of every row.
+_SPELLINGS: dict[type[Coded], dict[str, Coded]] = {}
 
 
 class Coded(StrEnum):
@@ -36,11 +41,15 @@ class Coded(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Self | None:
         """The member named by ``text`` in either language, or None."""
-        wanted = normalize_text(text)
-        for member in cls:
-            if wanted in (member.value.casefold(), normalize_text(member.zh)):
-                return member
-        return None
+        spellings = _SPELLINGS.get(cls)
+        if spellings is None:
+            # The first member of each spelling, as a scan in member order finds it.
+            spellings = {}
+            for member in cls:
+                spellings.setdefault(member.value.casefold(), member)
+                spellings.setdefault(normalize_text(member.zh), member)
+            _SPELLINGS[cls] = spellings
+        return cast("Self | None", spellings.get(normalize_text(text)))
 
     @classmethod
     def choices(cls) -> str:
