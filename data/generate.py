@@ -2,6 +2,8 @@
 
 data/district.xlsx: a district (seed 2026), the workbook of ``make demo``.
 data/tiny.xlsx: a tiny district (seed 7), small enough to read by eye.
+data/appeal-example.xlsx: the requests of one appeal, as the README's replan and solve --pins examples
+use them: 000008, a teacher the district's plan moves under T1, stays home (留任).
 Both are Chinese workbooks for the planning year starting 2027-09-01, and the
 same seed always gives the same roster (the files' bytes carry a timestamp).
 """
@@ -14,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from reports.input_workbook import write_input_workbook
+from reports.xlsx import SheetData, write_workbook
 from rotation.codes import GroupKind, Status
 from rotation.domain import Roster
 from rotation.eligibility import assess_roster
@@ -23,6 +26,8 @@ from rotation.sample import Size, generate
 HERE = Path(__file__).resolve().parent
 EFFECTIVE = date(2027, 9, 1)
 SAMPLES: tuple[tuple[str, Size, int], ...] = (("district.xlsx", "district", 2026), ("tiny.xlsx", "tiny", 7))
+# One appeal on the district: a pins workbook of one sheet (指定调动) and one row, kind stay (留任).
+APPEAL = SheetData("指定调动", ["工号", "交流学校代码", "类型"], [["000008", None, "留任"]])
 
 
 def summary(roster: Roster, params: Parameters) -> list[str]:
@@ -60,6 +65,8 @@ def main() -> None:
         print(f"data/{name}: {size}, seed {seed}, written in {time.perf_counter() - started:.1f} s")
         for line in summary(roster, params):
             print(f"  {line}")
+    write_workbook(HERE / "appeal-example.xlsx", [APPEAL], force=True)
+    print("data/appeal-example.xlsx: one stay (000008)")
 
 
 if __name__ == "__main__":
