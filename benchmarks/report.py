@@ -22,10 +22,11 @@ peak memory is that run's own: interpreter, libraries, workbook, model and solve
 of the process's resident memory, `VmHWM`; `ru_maxrss` would count the parent's memory at the fork). The
 phases imports, load, eligibility, solve and export are wall-clock seconds in that process and add up
 to the end-to-end time (only the interpreter's own start, a few hundredths of a second, is left out);
-the solve's breakdown into build, optimise and explain is in thread-seconds, summed
-over the independent parts of the district that are solved side by side on the workers, so it can add
-up to more than the solve's wall time. Every run has the same workers (2), seed (0) and a time limit per
-method and size; a level cut off by the time limit shows its status and gap. Ratios (×) are against
+the solve's breakdown into build, optimise, explain and exchange (P1's district exchange of principals,
+after the parts) is in thread-seconds, summed over the independent parts of the district that are
+solved side by side on the workers, so it can add up to more than the solve's wall time. Every run
+has the same workers (2), seed (0) and a time limit per method and size; a level cut off by the time
+limit shows its status and gap. Ratios (×) are against
 CP-SAT on the same instance in the same `make bench` run, never across runs."""
 
 
