@@ -146,13 +146,13 @@ def _forced_move_reasons(
     def can_move(
         staff_id: str, skip: frozenset[str] = frozenset(), kept: tuple[bool, bool] = (True, True)
     ) -> bool | None:
+        if work_left[0] <= 0:
+            return None
         base = bases.get((skip, kept))
         if base is None:
             levels = first if kept[0] else {}
             base = _probe_base(built, solution, skip, levels, due_moved if kept[1] else None)
             bases[skip, kept] = base
-        if work_left[0] <= 0:
-            return None
         trial.proto.copy_from(base.proto)
         trial.add(built.variables.moved(staff_id).expr() >= 1)
         solver = make_solver(
@@ -212,7 +212,10 @@ def _probe_base(
             base.add(level.expr() <= first[level.name])
     if due_moved is not None:
         base.add(_due_moved(built).expr() >= due_moved)
-    # Starting from the plan, a forced move that is possible is found at once.
+    # A draft's hint as built, then the plan: starting from it, a forced move that is possible is found
+    # at once.
+    base.proto.solution_hint.vars.extend(built.built_hint[0])
+    base.proto.solution_hint.values.extend(built.built_hint[1])
     base.proto.solution_hint.vars.extend(range(built.decisions))
     base.proto.solution_hint.values.extend(solution[: built.decisions])
     return base

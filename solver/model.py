@@ -36,10 +36,12 @@ class BuiltModel:
     diagnostic build, where every hard obligation (and pin) is enforced by a
     literal named after it, so that a core of assumptions names the rules,
     groups and schools in conflict. ``built_constraints`` is the number of
-    constraints as built (optimising adds its level bounds after them), and
+    constraints as built (optimising adds its level bounds after them),
     ``enforced_by_rule`` the indices of those enforcing each hard rule's
-    obligations: a copy of the model without them is the model built
-    without that rule (the forced-move probes of solver/explain.py).
+    obligations, and ``built_hint`` the hint as built (a draft's decisions,
+    as variable indices and values): a copy of the model without those
+    constraints is the model built without that rule (the forced-move
+    probes of solver/explain.py).
     """
 
     model: cp_model.CpModel
@@ -52,6 +54,7 @@ class BuiltModel:
     levels: tuple[Level, ...]
     built_constraints: int
     enforced_by_rule: Mapping[str, tuple[int, ...]]
+    built_hint: tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def build_model(
@@ -100,6 +103,7 @@ def build_model(
         levels,
         len(model.proto.constraints),
         {rule: tuple(indices) for rule, indices in by_rule.items()},
+        (tuple(model.proto.solution_hint.vars), tuple(model.proto.solution_hint.values)),
     )
 
 
