@@ -75,10 +75,11 @@ def level_fact(level: LevelResult, lang: str) -> tuple[str, str]:
     status = status_text(level.status.value, lang)
     name = Text(f"level {level.name}", f"目标层级 {level_title(level.name).zh}")
     limit = LEVEL_LIMITS.get(level.limit)
+    objective, bound = level.objective + 0.0, level.best_bound + 0.0  # a minimised -0 is shown as 0
     figures = Text(
-        f"{status}; objective {level.objective:g}; bound {level.best_bound:g}; "
+        f"{status}; objective {objective:g}; bound {bound:g}; "
         f"gap {level.gap:.4f}; {level.wall_time_s:.2f} s" + (f"; {limit.en}" if limit else ""),
-        f"{status}；目标值 {level.objective:g}；界 {level.best_bound:g}；"
+        f"{status}；目标值 {objective:g}；界 {bound:g}；"
         f"差距 {level.gap:.4f}；{level.wall_time_s:.2f} 秒" + (f"；{limit.zh}" if limit else ""),
     )
     return name.pick(lang), figures.pick(lang)

@@ -72,6 +72,7 @@ def progress_line(
     """A level's live line: its status once finished (None while solving), objective, bound, gap, time."""
     status_en = f" {status}" if status is not None else ""
     status_zh = f"{status.label('zh')} " if status is not None else ""
+    objective, bound = objective + 0.0, bound + 0.0  # a minimised -0 is shown as 0
     return Text(
         f"{label.en}:{status_en} objective {objective:g} bound {bound:g} gap {gap:.2%} {seconds:.1f}s",
         f"{label.zh}：{status_zh}目标值 {objective:g} 界 {bound:g} 差距 {gap:.2%} {seconds:.1f} 秒",

@@ -167,8 +167,8 @@ class Messages:
                 self._level_line(
                     level_title(level.name).pick(self.lang),
                     self.run_status(level.status.value),
-                    f"{level.objective:g}",
-                    f"{level.best_bound:g}",
+                    f"{level.objective + 0.0:g}",  # a minimised -0 is shown as 0
+                    f"{level.best_bound + 0.0:g}",
                     f"{level.gap:.2%}",
                     seconds.format(level.wall_time_s),
                 )

@@ -140,7 +140,7 @@ def notices(
     force: bool,
 ) -> None:
     from reports.notices import write_notices
-    from reports.papers import write_papers
+    from reports.papers import PUBLIC_FILE, write_papers
     from reports.plan_reader import read_plan_workbook
 
     with plan_input_exits(lang):
@@ -153,13 +153,24 @@ def notices(
             )
         else:
             written = write_notices(plan, out_dir, names, force=force, protect=protect)
-    if personal or public:
+    movers = len(plan.moves)
+    if personal:
+        books = sum(1 for path in written if path.name != PUBLIC_FILE)
         click.echo(
             Text(
-                f"{len(written)} file(s) written: {out_dir}", f"已写出 {len(written)} 个文件: {out_dir}"
+                f"{movers} personal notices (个人交流通知书) written, one workbook per school left "
+                f"({books}): {out_dir}",
+                f"已写出 {movers} 份个人交流通知书，每所调出学校一个工作簿（{books} 个）: {out_dir}",
             ).pick(lang)
         )
-    else:
+    if public:
+        click.echo(
+            Text(
+                f"Public list (公示名单) of {movers} movers written: {out_dir / PUBLIC_FILE}",
+                f"已写出公示名单（{movers} 人）: {out_dir / PUBLIC_FILE}",
+            ).pick(lang)
+        )
+    if not (personal or public):
         click.echo(messages_for(lang).notices_written(len(written), out_dir))
 
 
