@@ -404,10 +404,13 @@ def print_plan_summary(
         if not outcome.met:
             missed.setdefault(outcome.rule, []).append(outcome)
     for rule, outcomes in missed.items():  # a few of each rule: the sheet lists them all
-        for outcome in outcomes[:MISSED_SHOWN]:
-            click.echo(text.missed_obligation(outcome, part_text(outcome.part, text.lang)))
-        if len(outcomes) > MISSED_SHOWN:
-            click.echo(text.missed_more(rule, len(outcomes) - MISSED_SHOWN))
+        shown = outcomes if len(outcomes) <= MISSED_SHOWN + 1 else outcomes[:MISSED_SHOWN]
+        for outcome in shown:
+            school = loaded.roster.schools.get(outcome.school_id or "")
+            name = school.name if school is not None else ""
+            click.echo(text.missed_obligation(outcome, part_text(outcome.part, text.lang), name))
+        if len(outcomes) > len(shown):
+            click.echo(text.missed_more(rule, len(outcomes) - len(shown)))
     click.echo(text.solve_status(plan.status.value, plan.gap, plan.wall_time_s))
     for line in text.level_table(plan.levels):
         click.echo(line)

@@ -124,16 +124,21 @@ class Messages:
                 f"{extensions} extensions; {walks} walking assignments; "
                 f"obligations met {obligations_met} / {obligations}",
                 f"交流 {moves} 人 (应交流 {due_moved} / {due} 人, {share:.0%}); 期满返回 {returns} 人, "
-                f"延长 {extensions} 人; 走教 {walks} 项; 指标达标 {obligations_met} / {obligations}",
+                f"延长交流 {extensions} 人; 走教 {walks} 项; 指标达标 {obligations_met} / {obligations}",
             )
         )
 
-    def missed_obligation(self, outcome: ObligationOutcome, part: str) -> str:
-        where = " ".join(piece for piece in (outcome.group_id, outcome.school_id, part) if piece)
+    def missed_obligation(self, outcome: ObligationOutcome, part: str, school_name: str = "") -> str:
+        """A missed obligation: its rule, group, school (with its name) and part, required and achieved."""
+        pieces = (outcome.group_id, outcome.school_id, school_name, part)
+        where = " ".join(piece for piece in pieces if piece)
+        soft = Text(" (soft)", "（软约束）") if outcome.soft else Text("", "")
         return self.say(
             Text(
-                f"  missed: {outcome.rule} {where}: required {outcome.required}, achieved {outcome.achieved}",
-                f"  未达标: {outcome.rule} {where}: 要求 {outcome.required}, 实际 {outcome.achieved}",
+                f"  missed{soft.en}: {outcome.rule} {where}: required {outcome.required}, "
+                f"achieved {outcome.achieved}",
+                f"  未达标{soft.zh}: {outcome.rule} {where}: 要求 {outcome.required}, "
+                f"实际 {outcome.achieved}",
             )
         )
 
