@@ -189,8 +189,9 @@ def _all_codes(codes: type[Coded], strings: set[str], lang: str) -> set[Coded]:
 
 
 def _other_name(code: Coded, lang: str) -> str:
-    # The name in the other language, so that a code can be looked up in either.
-    return str(code.value) if lang == "zh" else code.zh
+    # In English, the Chinese name, so that a code can be matched with a Chinese workbook; in Chinese,
+    # the Chinese name again: papers sent to schools carry no English (docs/rules.md has the keys).
+    return code.zh
 
 
 def legend_sheet(sheets: Sequence[SheetData], lang: str) -> SheetData:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -703,11 +704,13 @@ def test_the_legend_explains_every_code_the_plan_shows_from_the_catalogue(
         assert legend[code][1:] == (entry.kind.label("zh"), entry.title.zh, entry.meaning.zh)
     # E4 and E5 stay hidden: the masked plan must not explain what it does not show.
     assert "E4" not in legend and "E5" not in legend
-    # Statuses, posts, bands and honours as the sheets write them, with the other language's name.
-    assert legend["应交流"][:3] == ("应交流", "状态", "due")
-    assert legend["副校长"][:3] == ("副校长", "岗位", "vice_principal")
-    assert legend["小学高段"][:3] == ("小学高段", "任教学段", "primary_upper")
-    assert legend["市级"][:3] == ("市级", "荣誉级别", "city")
+    # Statuses, posts, bands and honours as the sheets write them, named in Chinese only (no English on
+    # what is sent to schools).
+    assert legend["应交流"][:3] == ("应交流", "状态", "应交流")
+    assert legend["副校长"][:3] == ("副校长", "岗位", "副校长")
+    assert legend["小学高段"][:3] == ("小学高段", "任教学段", "小学高段")
+    assert legend["市级"][:3] == ("市级", "荣誉级别", "市级")
+    assert not any(re.search("[A-Za-z]{3,}", entry[2]) for entry in legend.values())
     assert list(legend)[-1] == RULES_DOC and RULES_DOC in legend[RULES_DOC][3]
 
 
