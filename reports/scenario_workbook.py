@@ -354,6 +354,16 @@ def multi_year_sheets(plan: MultiYear, lang: str = "zh") -> list[SheetData]:
 
 
 def write_multi_year_workbook(
-    path: Path, plan: MultiYear, lang: str = "zh", *, force: bool, protect: Sequence[Path] = ()
+    path: Path,
+    plan: MultiYear,
+    facts: Facts,
+    params: Parameters,
+    warnings: Sequence[Text],
+    lang: str = "zh",
+    *,
+    force: bool,
+    protect: Sequence[Path] = (),
 ) -> None:
-    write_workbook(path, with_legend(multi_year_sheets(plan, lang), lang), force=force, protect=protect)
+    """The years' sheets, then the run sheet of the first year's parameters, the input and the seed."""
+    sheets = [*multi_year_sheets(plan, lang), run_sheet(facts, params, warnings, lang)]
+    write_workbook(path, with_legend(sheets, lang), force=force, protect=protect)

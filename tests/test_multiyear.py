@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from pathlib import Path
@@ -118,8 +119,14 @@ def test_plan_command_writes_a_sheet_per_year_and_the_trajectory(tiny_xlsx: Path
         "trajectory",
         f"assignments_{year}",
         f"assignments_{year + 1}",
+        "run",
         "legend",
     ]
     trajectory = list(book["trajectory"].iter_rows(values_only=True))
     assert trajectory[0][:3] == ("year", "school_id", "due_backlog")
     assert {row[0] for row in trajectory[1:]} == {year, year + 1}
+    # The run sheet records what the years start from: the input's hash, the seed, every parameter.
+    run = dict(book["run"].iter_rows(min_row=2, values_only=True))
+    assert run["input_sha256"] == hashlib.sha256(tiny_xlsx.read_bytes()).hexdigest()
+    assert (run["seed"], run["years"], run["years_planned"]) == (0, 2, 2)
+    assert run["teacher_tenure_years"] == 6 and run["status"] == "optimal"

@@ -403,8 +403,22 @@ def plan_command(
         progress=show,
     )
     _end_live_line(show)
+    final = result.years[-1].run.plan
+    # The run sheet records what every year starts from: the input, the first year's parameters
+    # (later years move effective_date on a year each) and the seed; the objective is the last year's.
+    facts = [
+        *run_facts(loaded, final.status.value, time.perf_counter() - started),
+        ("seed", seed),
+        ("years", years),
+        ("years_planned", len(result.years)),
+        ("objective", final.objective),
+        ("best_bound", final.best_bound),
+        ("gap", final.gap),
+    ]
     with bad_input_exits(lang):
-        write_multi_year_workbook(output, result, lang, force=force, protect=[workbook])
+        write_multi_year_workbook(
+            output, result, facts, loaded.params, loaded.warnings, lang, force=force, protect=[workbook]
+        )
     for year in result.years:
         k = compute_kpis(year.run.roster, year.run.eligibility, year.run.plan)
         status = text.run_status(k.status)
