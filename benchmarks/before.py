@@ -4,8 +4,10 @@ The code of commit BEFORE_COMMIT (the last before the v2 rules and data columns)
 folder of /tmp (``git archive``, so the checkout is untouched) and run from there: its own ``rotation
 sample`` generates its district and city with the seeds of the methods section (its generator cannot
 write, and its loader cannot read, the v2 columns, so the same seeds stand for the same instances),
-and its own ``benchmarks.run_one`` times them with CP-SAT, 2 workers and seed 0, as this run's methods
-section times the v2 instances. The ratio is now / before, of the solve phase and of the whole run.
+and its own ``benchmarks.run_one`` times them with CP-SAT, 2 workers and seed 0, in alternation with
+this code's run of the v2 instance of the same size and seed (before, now, before, now: a change in
+the machine's load falls on both). The ratio is now / before of the medians, of the solve phase and
+of the whole run.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -27,6 +30,7 @@ from benchmarks.records import RunRecord
 
 BEFORE_COMMIT = "faecf63"
 WITHIN = 1.3
+ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,20 @@ def unpack(root: Path, commit: str, into: Path) -> None:
         tar.extractall(into, filter="data")
 
 
-def run_before(tree: Path, size: str, seed: int, effective: date, time_limit_s: float, work: Path) -> Timed:
-    """The old code's own sample of ``size`` and ``seed``, timed by the old code's own run_one."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+def generate_before(tree: Path, size: str, seed: int, effective: date, work: Path) -> Path:
+    """The old code's own sample of ``size`` and ``seed``, by its own ``rotation sample``."""
     workbook = work / f"before-{size}-s{seed}.xlsx"
     cli = "import sys; from rotation.cli import main; sys.exit(main())"
     generate = [sys.executable, "-c", cli, "sample", str(workbook), "--size", size, "--seed", str(seed)]
     generate += ["--effective-date", effective.isoformat(), "--force"]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     subprocess.run(generate, cwd=tree, env=env, capture_output=True, check=True)
+    return workbook
+
+
+def run_before(tree: Path, workbook: Path, size: str, time_limit_s: float, work: Path) -> Timed:
+    """The old code's own run_one on its own sample: CP-SAT, 2 workers, seed 0."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     command = [sys.executable, "-m", "benchmarks.run_one", str(workbook), "cp-sat"]
     command += ["--time-limit", str(time_limit_s), "--workers", "2", "--seed", "0"]
     command += ["--plan-out", str(work / f"before-{size}-plan.xlsx")]
@@ -67,39 +77,58 @@ def run_before(tree: Path, size: str, seed: int, effective: date, time_limit_s: 
 
 def bench_before(
     root: Path,
-    now: Sequence[tuple[str, int, RunRecord | None]],
+    now: Sequence[tuple[str, int, Callable[[], RunRecord]]],
     effective: date,
     time_limit: Callable[[str], float],
     log: Callable[[str], None],
+    rounds: int = ROUNDS,
 ) -> list[str]:
-    """Lines comparing each (size, seed) of ``now`` (this run's CP-SAT record of it) with the old code."""
+    """Lines comparing each (size, seed) of ``now``, with the CP-SAT run of this code on it, with the old
+    code on its own sample of that size and seed, ``rounds`` times each in alternation."""
     work = Path(tempfile.mkdtemp(prefix=f"teacher-rotation-{BEFORE_COMMIT}-"))
     try:
         tree = work / "tree"
         unpack(root, BEFORE_COMMIT, tree)
         lines = [
             f"before/after the v2 rules: the solve at {BEFORE_COMMIT} (v1 rules, its own generated "
-            "inputs) and now (v2 rules, this run's methods section),",
-            f"CP-SAT, 2 workers, seed 0; ratio now / before (issue 11 asks for the solve within {WITHIN}×)",
+            "inputs) and now (v2 rules, the same sizes and seeds),",
+            f"CP-SAT, 2 workers, seed 0, medians of {rounds} runs each in alternation; ratio now / before "
+            f"(issue 11 asks for the solve within {WITHIN}×)",
             "",
             f"  {'instance':<10} {'before solve s':>14} {'now solve s':>11} {'ratio':>7} "
             f"{'before end to end s':>19} {'now end to end s':>16} {'ratio':>7}  within {WITHIN}×",
         ]
-        for size, seed, record in now:
-            before = run_before(tree, size, seed, effective, time_limit(size), work)
-            log(f"  {size} at {BEFORE_COMMIT}: solve {before.solve_s:.1f} s, {before.status}")
-            if record is None or not record.ok or not before.solve_s:
-                failed = before.status if not before.solve_s else "the run now failed"
-                lines.append(f"  {size:<10} not measured ({failed})")
-                continue
-            solve_now = record.phases.get("solve", 0.0)
-            ratio = solve_now / before.solve_s
-            lines.append(
-                f"  {size:<10} {before.solve_s:14.1f} {solve_now:11.1f} {ratio:6.2f}× "
-                f"{before.end_to_end_s:19.1f} {record.end_to_end_s:16.1f} "
-                f"{record.end_to_end_s / before.end_to_end_s:6.2f}×  {'yes' if ratio <= WITHIN else 'no'}"
-                f" ({before.status} / {record.status})"
-            )
+        for size, seed, run_now in now:
+            workbook = generate_before(tree, size, seed, effective, work)
+            befores: list[Timed] = []
+            nows: list[RunRecord] = []
+            for _ in range(rounds):
+                befores.append(run_before(tree, workbook, size, time_limit(size), work))
+                nows.append(run_now())
+                then, current = befores[-1], nows[-1]
+                log(
+                    f"  {size}: solve {then.solve_s:.1f} s at {BEFORE_COMMIT} ({then.status}), "
+                    f"{current.phases.get('solve', 0.0):.1f} s now ({current.status})"
+                )
+            lines.append(_line(size, befores, nows))
         return lines
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _line(size: str, befores: Sequence[Timed], nows: Sequence[RunRecord]) -> str:
+    failed = [t.status for t in befores if not t.solve_s] + [r.error or "" for r in nows if not r.ok]
+    if failed:
+        return f"  {size:<10} not measured ({failed[0]})"
+    solve_before = statistics.median(t.solve_s for t in befores)
+    solve_now = statistics.median(r.phases.get("solve", 0.0) for r in nows)
+    whole_before = statistics.median(t.end_to_end_s for t in befores)
+    whole_now = statistics.median(r.end_to_end_s for r in nows)
+    ratio = solve_now / solve_before
+    found = ({t.status for t in befores}, {r.status for r in nows})
+    statuses = " / ".join("/".join(sorted(kinds)) for kinds in found)
+    return (
+        f"  {size:<10} {solve_before:14.1f} {solve_now:11.1f} {ratio:6.2f}× "
+        f"{whole_before:19.1f} {whole_now:16.1f} {whole_now / whole_before:6.2f}×  "
+        f"{'yes' if ratio <= WITHIN else 'no'} ({statuses})"
+    )

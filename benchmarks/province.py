@@ -1,6 +1,6 @@
 """The province simulation (issue 14 §4): county workbooks × scenarios through ``rotation batch``'s engines.
 
-    python -m benchmarks province            # 20 counties of 2,000–8,000 staff × 2 scenarios
+    python -m benchmarks province            # 30 counties of 2,000–8,000 staff × 2 scenarios
     python -m benchmarks province --quick    # 4 counties of 1,000–2,000 staff × 2 scenarios
 
 The same batch runs three times, each into an empty folder (nothing reused): on the local pool with 1
@@ -25,9 +25,10 @@ from rotation.scenarios.batch import BatchResult, BatchSettings, batch_jobs, bat
 from rotation.scenarios.engines import EngineChoice, import_ray, start_local_ray
 from rotation.scenarios.sweep import parse_grid
 
-# 40 solves, three times over: about 6 minutes of the ~25 of a whole `make bench` on 2 cores (the 120
-# solves of 30 counties × 4 scenarios were estimated at 25–30 minutes on their own).
-FULL_COUNTIES = 20
+# 60 solves, three times over: about 5 minutes of a whole `make bench` on 2 cores (2,000 to 8,000 staff
+# solve in about 2 s each), and twice that when other work shares the cores; with 4 scenarios each, as
+# at first, the province alone was estimated at 25–30 minutes.
+FULL_COUNTIES = 30
 QUICK_COUNTIES = 4
 FULL_GRID = ("female_exempt_age=50,52",)
 QUICK_GRID = ("female_exempt_age=50,52",)

@@ -49,7 +49,7 @@ WHY = {
     ),
     "large": (
         "Half of the large city's solve is P1's district exchange of principals (solver/principals.py): "
-        "about 30 s of HiGHS's dual simplex on the primary stage's circulation of 363 principals "
+        "about 30 s of HiGHS's simplex on the primary stage's circulation of 363 principals "
         "and 131,000 arcs, two levels (O3 and O4) taking 20,000 to 27,000 iterations each after "
         "the dense rows that hold the levels above. Fixing columns by reduced cost instead of adding "
         "those rows solved the same stage in 2.7 s with the same value on every level, but HiGHS "
