@@ -28,6 +28,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from rotation.heap import long_lived
 from rotation.text import Text, shorten
 
 Cell = str | int | float | bool | date | None
@@ -341,7 +342,10 @@ def _write_sheets(
         "strings_to_urls": False,
         "nan_inf_to_errors": True,
     }
-    with xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target), options) as workbook:
+    with (
+        long_lived(),
+        xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target), options) as workbook,
+    ):
         for sheet in sheets:
             add_sheet(workbook, sheet)
         if finish is not None:
