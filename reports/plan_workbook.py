@@ -25,7 +25,7 @@ from rotation.domain import Roster, StaffMember
 from rotation.eligibility import Eligibility
 from rotation.figures import visible
 from rotation.parameters import Parameters, format_value
-from rotation.plan import Move, Plan
+from rotation.plan import Move, ObligationOutcome, Plan
 from rotation.text import Text
 from rotation.workbook.schema import (
     OUT_ASSIGNMENTS,
@@ -265,19 +265,20 @@ def _assignment_row(roster: Roster, move: Move, params: Parameters, lang: str) -
 
 def obligations_sheet(plan: Plan, lang: str = "zh") -> SheetData:
     """``obligations``: one row per obligation instance and part; a part's words in the output language."""
-    rows = [
-        (
-            o.rule,
-            o.group_id,
-            o.school_id,
-            part_text(o.part, lang) or None,
-            o.required,
-            o.achieved,
-            yes_no(o.met, lang),
-        )
-        for o in plan.obligations
-    ]
-    return _sheet(OUT_OBLIGATIONS, lang, rows)
+    return _sheet(OUT_OBLIGATIONS, lang, [obligation_cells(o, lang) for o in plan.obligations])
+
+
+def obligation_cells(o: ObligationOutcome, lang: str) -> tuple[Cell, ...]:
+    """An obligation's row in the contract's columns (``verify`` writes its recount in the same)."""
+    return (
+        o.rule,
+        o.group_id,
+        o.school_id,
+        part_text(o.part, lang) or None,
+        o.required,
+        o.achieved,
+        yes_no(o.met, lang),
+    )
 
 
 def unmoved_due_sheet(roster: Roster, plan: Plan, lang: str = "zh") -> SheetData:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from reports.labels import check_language, headers, part_text, yes_no
+from reports.labels import check_language, headers
 from reports.legend import with_legend
 from reports.plan_reader import ObligationRow, SchoolRow
-from reports.plan_workbook import CHECK_FACTS, SCHOOL_NAME, Facts, run_sheet
+from reports.plan_workbook import CHECK_FACTS, SCHOOL_NAME, Facts, obligation_cells, run_sheet
 from reports.verify import CONTRACT, CONTRACT_NAME, Verified
 from reports.xlsx import Cell, SheetData, write_workbook
 from rotation import __version__
@@ -106,16 +106,7 @@ def verify_sheets(
     ] or [(None, None, None, PROBLEMS_NONE.pick(lang))]
     stale = stale_obligations(verdict.obligations, verified.plan.data.obligations)
     obligations = [
-        (
-            o.rule,
-            o.group_id,
-            o.school_id,
-            part_text(o.part, lang) or None,
-            o.required,
-            o.achieved,
-            yes_no(o.met, lang),
-            stale.get(obligation_key(o.rule, o.group_id, o.school_id, o.part)),
-        )
+        (*obligation_cells(o, lang), stale.get(obligation_key(o.rule, o.group_id, o.school_id, o.part)))
         for o in verdict.obligations
     ]
     names = {school_id: school.name for school_id, school in verified.basis.roster.schools.items()}
