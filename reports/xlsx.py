@@ -28,6 +28,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from rotation import interruption
 from rotation.heap import long_lived
 from rotation.text import Text, shorten
 
@@ -197,6 +198,7 @@ def atomic_output(path: Path, *, force: bool, protect: Sequence[Path] = ()) -> I
         else:
             yield Path(f"/proc/self/fd/{unnamed}")
             _name(unnamed, temporary)
+        interruption.check()  # a stop asked for while writing: the output never becomes visible
         os.replace(temporary, path)
     except PermissionError as error:
         message = Text(
@@ -231,6 +233,7 @@ def atomic_folder(out_dir: Path, *, force: bool, protect: Sequence[Path] = ()) -
     try:
         staging.mkdir(parents=True)
         yield staging
+        interruption.check()
         _move_into_place(staging, out_dir)
     except (OSError, FileCreateError) as error:
         raise OutputError(

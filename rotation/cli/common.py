@@ -20,8 +20,10 @@ from typing import Any, NoReturn
 
 import click
 
+from rotation import interruption
 from rotation.cli.language import TextGroup, lang_on_command_line, option, spoken
 from rotation.cli.messages import Messages, messages_for
+from rotation.interruption import Interrupted
 from rotation.parameters import ParameterError, Parameters, resolve_parameters
 from rotation.text import Text
 from rotation.workbook.loader import LoadedWorkbook, WorkbookError, load_workbook
@@ -255,15 +257,6 @@ def watched(show: Callable[[Text], None] | None) -> Callable[[Text], None]:
 # -------------------------------------------------------------------------- signals
 
 
-class Interrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM arrived; a KeyboardInterrupt, so that code that already handles Ctrl-C
-    (the batch's resumable runs) handles SIGTERM alike."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
 @dataclass
 class _Run:
     """What the command in progress has done, to say so if a signal stops it."""
@@ -287,6 +280,7 @@ def record_written(path: Path) -> None:
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    interruption.request(signum)
     # Only a solver module already imported can have solves running.
     stopping = sys.modules.get("solver.stopping")
     if stopping is not None:
@@ -307,6 +301,7 @@ def stopped_by_signals(lang: str) -> Iterator[None]:
         yield  # signal handlers belong to the main thread
         return
     _RUN = _Run()
+    interruption.clear()
     stopping = sys.modules.get("solver.stopping")
     if stopping is not None:
         stopping.clear_stop()
@@ -318,6 +313,9 @@ def stopped_by_signals(lang: str) -> Iterator[None]:
     }
     try:
         yield
+        # The handler's exception may have been dropped (raised in a weakref callback or a finaliser):
+        # the outputs' commit points refused to finish, and the command still stops as asked.
+        interruption.check()
     except Interrupted as stop:
         for signum in STOPPING_SIGNALS:  # a second Ctrl-C does not cut the message short
             signal.signal(signum, signal.SIG_IGN)
