@@ -103,8 +103,16 @@ def build_model(
         levels,
         len(model.proto.constraints),
         {rule: tuple(indices) for rule, indices in by_rule.items()},
-        (tuple(model.proto.solution_hint.vars), tuple(model.proto.solution_hint.values)),
+        _hint_as_built(model),
     )
+
+
+def _hint_as_built(model: cp_model.CpModel) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    # Reading the proto's solution_hint makes it present, and an empty hint, once present, changes
+    # CP-SAT's search of the first level: only a hint the build set is read.
+    if not model.proto.has_solution_hint():
+        return (), ()
+    return tuple(model.proto.solution_hint.vars), tuple(model.proto.solution_hint.values)
 
 
 def make_solver(
