@@ -16,12 +16,13 @@ not built again: the same model a build would give, at a fraction of the cost.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
 from rotation.catalogue import RELAX_ORDER
 from rotation.destinations import c3_no_destination
-from rotation.domain import PinKind
+from rotation.domain import PinKind, Roster
 from rotation.plan import Unmoved
 from rotation.text import Text
 from solver.components import ComponentData
@@ -90,8 +91,27 @@ def unmoved_reasons(
     """A reason for every due person the plan leaves in place, claiming only rules that bind.
 
     No destination: C3 (or never-pins). Home school at its C4 cap: C4. Then,
-    when few are left, a forced-move test (``_forced_move_reasons``). The rest
+    when few are left, a forced-move test (``forced_move_reasons``). The rest
     get the C2 limit a lone move would break, or the objective's order.
+    """
+    reasons, tested = first_reasons(built, solution)
+    if tested:
+        reasons.update(forced_move_reasons(built, solution, tested, seed, deadline))
+    return unmoved_rows(built.data.roster, reasons)
+
+
+def unmoved_rows(roster: Roster, reasons: Mapping[str, Text]) -> tuple[Unmoved, ...]:
+    """The unmoved_due rows of the people and reasons, by staff id."""
+    return tuple(
+        Unmoved(who, roster.staff_by_id[who].school_id, reason) for who, reason in sorted(reasons.items())
+    )
+
+
+def first_reasons(built: BuiltModel, solution: list[int]) -> tuple[dict[str, Text], list[str]]:
+    """Every unmoved due person's reason short of forced-move tests, and who is to be tested.
+
+    Those to test (all whom the cheap reasons leave, when they are few) have the reason they keep
+    when their tests settle nothing; ``forced_move_reasons`` gives those that replace it.
     """
     data, variables = built.data, built.variables
     roster, params = data.roster, data.params
@@ -113,17 +133,13 @@ def unmoved_reasons(
             reasons[who] = c4_brief(member.school_id, cap)
         else:
             pending.append(member)
-    if pending and len(pending) <= MAX_FORCED_TESTS:
-        reasons.update(_forced_move_reasons(built, solution, [m.staff_id for m in pending], seed, deadline))
     for member in pending:
-        if member.staff_id not in reasons:
-            reasons[member.staff_id] = _limit_reason(built, solution, member.staff_id)
-    return tuple(
-        Unmoved(who, roster.staff_by_id[who].school_id, reason) for who, reason in sorted(reasons.items())
-    )
+        reasons[member.staff_id] = _limit_reason(built, solution, member.staff_id)
+    tested = [member.staff_id for member in pending] if len(pending) <= MAX_FORCED_TESTS else []
+    return reasons, tested
 
 
-def _forced_move_reasons(
+def forced_move_reasons(
     built: BuiltModel, solution: list[int], staff_ids: list[str], seed: int, deadline: float
 ) -> dict[str, Text]:
     """Force each person to move, keeping O1 (soft shortfall, extensions) and the due people moved (O2).

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -27,7 +27,7 @@ from rotation.parameters import Parameters
 from rotation.plan import LevelResult, Plan, SolveStatus
 from rotation.text import Text
 from solver.components import ComponentData, split_components
-from solver.explain import explain_infeasible, unmoved_reasons
+from solver.explain import explain_infeasible, first_reasons, forced_move_reasons, unmoved_rows
 from solver.mip import optimise_mip
 from solver.model import BuiltModel, build_model, make_solver
 from solver.objective import LEVEL_NAMES, Level, weighted_level
@@ -95,15 +95,24 @@ def solve(
     report = _Throttle(progress, started)
     clock = _Clock(started + options.time_limit_s, lanes, [len(c.staff) for c in components])
 
-    def run(data: ComponentData) -> Plan:
+    def run(data: ComponentData) -> tuple[Plan, _Probes | None]:
         deadline = clock.deadline_for(len(data.staff))
         work = _work_share(options.work_limit, len(data.staff), [len(c.staff) for c in components])
-        return solve_component(data, SolveSettings(options.seed, deadline, report, options.engine, work))
+        settings = SolveSettings(options.seed, deadline, report, options.engine, work)
+        return _plan_component(data, settings, explain=True, defer=True)
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
-        plans = list(pool.map(run, components))
-    # P1: the principals the components marked away are paired across the district, then timed in.
-    plan = exchange_principals(roster, params, eligibility, merge_plans(plans, 0.0), pins, options.draft)
+        planned = list(pool.map(run, components))
+        merged = merge_plans([plan for plan, _ in planned], 0.0)
+        # P1: the principals the components marked away are paired across the district, while the
+        # forced-move tests run beside it (HiGHS lets go of the GIL). The large city's exchange takes
+        # 30 s, as long as all its tests: its solve 52.4 -> 48.0 s; the city's exchange takes under a
+        # second, and building the tested models again costs it 10.2 -> 10.5 s (medians, A/B).
+        exchanged = pool.submit(exchange_principals, roster, params, eligibility, merged, pins, options.draft)
+        until = started + options.time_limit_s
+        owed = [probes for _, probes in planned if probes is not None]
+        probed = list(pool.map(lambda probes: probes.run(until), owed))
+    plan = _with_probes(exchanged.result(), probed)
     plan = replace(plan, wall_time_s=time.monotonic() - started)
     if progress is not None:
         progress(
@@ -203,6 +212,44 @@ def _pin_label(pin: Pin) -> Text:
 def solve_component(data: ComponentData, settings: SolveSettings, explain: bool = True) -> Plan:
     """One component's plan: optimise, read the solution, explain what did not happen (unless not
     ``explain``: no conflicting rules named, no reasons for the due people left unmoved)."""
+    return _plan_component(data, settings, explain, defer=False)[0]
+
+
+@dataclass(frozen=True)
+class _Probes:
+    """The forced-move tests a component's plan still owes its unmoved due people (solver/explain.py),
+    left for later so that the model need not be kept meanwhile: they build it again, which gives
+    the very model they would have copied (tests/solver/test_explain_probes.py), and they get the
+    time the component had left when they were put off."""
+
+    data: ComponentData
+    solution: list[int]
+    staff_ids: list[str]
+    seed: int
+    time_left: float
+
+    def run(self, until: float) -> tuple[dict[str, Text], float]:
+        """The reasons the tests settle, by ``until`` at the latest, and the seconds they took."""
+        started = time.monotonic()
+        deadline = min(until, started + self.time_left)
+        built = build_model(self.data)
+        found = forced_move_reasons(built, self.solution, self.staff_ids, self.seed, deadline)
+        return found, time.monotonic() - started
+
+
+def _with_probes(plan: Plan, probed: list[tuple[dict[str, Text], float]]) -> Plan:
+    """The plan with the reasons the deferred tests settled, and their time in the explain phase."""
+    found = {who: reason for reasons, _ in probed for who, reason in reasons.items()}
+    unmoved = tuple(replace(u, reason=found[u.staff_id]) if u.staff_id in found else u for u in plan.unmoved)
+    seconds = sum(spent for _, spent in probed)
+    phases = tuple((name, spent + seconds if name == "explain" else spent) for name, spent in plan.phases)
+    return replace(plan, unmoved=unmoved, phases=phases)
+
+
+def _plan_component(
+    data: ComponentData, settings: SolveSettings, explain: bool, defer: bool
+) -> tuple[Plan, _Probes | None]:
+    """solve_component's plan; with ``defer``, the forced-move tests are not run but returned."""
     started = time.monotonic()
     built = build_model(data)
     built_at = time.monotonic()
@@ -226,9 +273,17 @@ def solve_component(data: ComponentData, settings: SolveSettings, explain: bool 
             )
         finished = time.monotonic()
         phases = _phases(started, built_at, optimised_at, finished)
-        return Plan(status, (), (), (), (), (), tuple(results), finished - started, explanation, phases)
+        plan = Plan(status, (), (), (), (), (), tuple(results), finished - started, explanation, phases)
+        return plan, None
     rows = read_plan(built, solution)
-    unmoved = unmoved_reasons(built, solution, settings.seed, settings.deadline) if explain else ()
+    reasons: dict[str, Text] = {}
+    probes = None
+    if explain:
+        reasons, tested = first_reasons(built, solution)
+        if tested and defer:
+            probes = _Probes(data, solution, tested, settings.seed, settings.remaining())
+        elif tested:
+            reasons.update(forced_move_reasons(built, solution, tested, settings.seed, settings.deadline))
     finished = time.monotonic()
     overall = (
         SolveStatus.OPTIMAL if all(r.status is SolveStatus.OPTIMAL for r in results) else SolveStatus.FEASIBLE
@@ -239,12 +294,12 @@ def solve_component(data: ComponentData, settings: SolveSettings, explain: bool 
         rows.extensions,
         rows.walks,
         rows.obligations,
-        unmoved,
+        unmoved_rows(data.roster, reasons),
         tuple(results),
         finished - started,
         phases=_phases(started, built_at, optimised_at, finished),
         exchange=tuple(sorted(who for who, var in built.variables.away.items() if solution[var.index])),
-    )
+    ), probes
 
 
 def _phases(
