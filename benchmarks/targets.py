@@ -48,29 +48,33 @@ WHY = {
         "different plan for the same input, which this round of speed-ups was not to change."
     ),
     "large": (
-        "Half of the large city's solve is P1's district exchange of principals (solver/principals.py): "
-        "about 30 s of HiGHS's simplex on the primary stage's circulation of 363 principals "
-        "and 131,000 arcs, two levels (O3 and O4) taking 20,000 to 27,000 iterations each after "
-        "the dense rows that hold the levels above. Fixing columns by reduced cost instead of adding "
-        "those rows solved the same stage in 2.7 s with the same value on every level, but HiGHS "
-        "then ends on another of the tied optimal exchanges: the plan would change, so it is left "
-        "for a decision."
+        "More than half of the large city's solve is P1's district exchange of principals "
+        "(solver/principals.py), which starts only once every component is planned (the forced-move "
+        "probes run beside it since issue 14): about 30 s of HiGHS's simplex on the primary stage's "
+        "circulation of 363 principals and 131,000 arcs, two levels (O3 and O4) taking 20,000 to "
+        "27,000 iterations each after the dense rows that hold the levels above. Fixing columns by "
+        "reduced cost instead of adding those rows solved the same stage in 2.7 s with the same "
+        "value on every level, but HiGHS then ends on another of the tied optimal exchanges (94 of "
+        "the stage's arcs differ): the plan would change, so it is left for a decision."
     ),
     "memory": (
         "About 120 MiB are the libraries alone (OR-Tools imports pandas and numpy); the workbook's "
         "roster of 100,000 frozen StaffMembers and their eligibility about 170 MiB more (calamine's "
         "decoded sheets peak on top while loading); the solve adds the components solved side by "
-        "side and the exchange's 177,000 arcs; and the plan workbook is assembled in memory, since "
+        "side and the exchange (about 145 MiB at its peak, most of it HiGHS's and the 177,000 arcs' "
+        "weights); and the plan workbook is assembled in memory, since "
         "issue 13 lets no part of it pass through $TMPDIR (xlsxwriter keeps every cell of the "
         "100,000-row sheets as an object until the file is written)."
     ),
     "explain": (
         "The explain phase is CP-SAT forced-move probes (one per due person left unmoved in a "
-        "component with at most 25 of them, a few milliseconds each); since issue 14 each probe's "
-        "model is copied from the solved one instead of being built again, which took about a quarter "
-        "of the phase. Searching the probes without probing and symmetry detection was measured a "
-        "quarter faster with the same verdicts on the city, but it spends CP-SAT's deterministic "
-        "time differently, and that time bounds the probes, so it could change a reason: left as is."
+        "component with at most 25 of them, a few milliseconds each: 1,243 on the city). Since "
+        "issue 14 a component's probes build its model once and copy it for each rule relaxed "
+        "(building it per rule and cloning it per probe took about a quarter of the phase), and "
+        "they run beside P1's exchange. Searching the probes without probing and symmetry "
+        "detection was measured a quarter faster with the same verdicts on the city, but it spends "
+        "CP-SAT's deterministic time differently, and that time bounds the probes, so it could "
+        "change a reason: left as is."
     ),
 }
 
