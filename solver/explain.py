@@ -8,9 +8,11 @@ IDs, groups and schools.
 
 Unmoved due people: the cheap reasons first (no destination, C4 cap
 reached), then, when few are left, each is forced to move in a copy of the
-model; relaxing one rule family at a time shows which rule binds. The copies
-are taken from the solved model (its constraints as built, less a family's),
-not built again: the same model a build would give, at a fraction of the cost.
+model; relaxing one rule family at a time shows which rule binds. Each copy
+is taken from the component's model (its constraints as built, less a
+family's) rather than built again: the same model a build would give, at a
+fraction of the cost. solve() runs these tests once every component is
+planned, beside P1's district exchange, on the model built once more.
 """
 
 from __future__ import annotations
