@@ -52,6 +52,15 @@ INPUT = argument(
 PLAN = argument(
     "plan_path", metavar=Text("PLAN.xlsx", "方案.xlsx"), type=click.Path(dir_okay=False, path_type=Path)
 )
+# replan and options both start from the draft put up for review.
+DRAFT = option(
+    "--draft",
+    "draft_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar=Text("PLAN.xlsx", "方案.xlsx"),
+    help=Text("The draft plan workbook (as published for review).", "初稿方案工作簿（公示的方案）。"),
+)
 OPTIONAL_OUTPUT = option(
     "-o",
     "--output",
@@ -279,14 +288,7 @@ def _met(row: ObligationRow | None) -> Text:
     ),
 )
 @INPUT
-@option(
-    "--draft",
-    "draft_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    metavar=Text("PLAN.xlsx", "方案.xlsx"),
-    help=Text("The published draft plan workbook.", "已公示的初稿方案工作簿。"),
-)
+@DRAFT
 @option(
     "--pins",
     "pins_path",
@@ -427,14 +429,7 @@ def replan_lines(drafted: Lineage, input_sha256: str, explained: Sequence[Explai
     ),
 )
 @INPUT
-@option(
-    "--draft",
-    "draft_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    metavar=Text("PLAN.xlsx", "方案.xlsx"),
-    help=Text("The draft plan workbook.", "初稿方案工作簿。"),
-)
+@DRAFT
 @argument("staff_id", metavar=Text("STAFF_ID", "工号"))
 @OPTIONAL_OUTPUT
 @SET
